@@ -1,0 +1,74 @@
+"""LoanFlow: loan operations run as BPMN processes through a role-routed task inbox."""
+import logging
+
+from flask import Flask
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
+
+from config import BASE_DIR, config_for
+from .extensions import csrf, db, login_manager, migrate
+
+log = logging.getLogger(__name__)
+
+
+def _import_models():
+    from . import clock  # noqa: F401
+    from .audit import models as _a  # noqa: F401
+    from .auth import models as _u  # noqa: F401
+    from .inbox import models as _i  # noqa: F401
+    from .loans import models as _l  # noqa: F401
+    from .workflow import models as _w  # noqa: F401
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    # WAL lets readers work during a write; the busy timeout turns short lock waits into waits, not errors.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _deploy_on_start(app):
+    from .deployment import DeployRefused, deploy_folder
+    with app.app_context():
+        if not inspect(db.engine).has_table("process_definition"):
+            return  # `flask db upgrade` has not run yet
+        try:
+            created = deploy_folder("system")
+            for row in created:
+                log.info("deployed %s version %s", row.key, row.version)
+        except DeployRefused as err:
+            log.error("process files not deployed: %s", err.details.get("problems"))
+        except Exception:  # another worker deploying at the same moment, most likely
+            log.warning("deploy at start-up skipped", exc_info=True)
+
+
+def create_app(config=None):
+    app = Flask(__name__, instance_path=str(BASE_DIR / "instance"))
+    app.config.from_object(config or config_for())
+    (BASE_DIR / "instance").mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    _import_models()
+
+    from . import handlers  # noqa: F401 - registers the service-task handlers
+    from .auth.service import actor_by_username
+    from .inbox.actors import use_directory
+    use_directory(actor_by_username)
+
+    from .api import init_api
+    init_api(app)
+    from .web import init_web
+    init_web(app)
+    from .cli import register_cli
+    register_cli(app)
+
+    if app.config.get("DEPLOY_ON_START") and not app.config.get("TESTING"):
+        _deploy_on_start(app)
+    return app

@@ -1,0 +1,68 @@
+from flask_smorest import Blueprint
+
+from .. import clock
+from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from ..inbox import service
+from ..loans import applications
+from ..loans.models import Loan, Product
+from ..workflow.models import ProcessInstance
+from .schemas import ApplicationRequest, ApplicationSchema, BusinessDateSchema, LoanSchema, ProductSchema
+from .security import AUTHENTICATED, current_actor, rule
+
+blp = Blueprint("loans", __name__, description="Products, loan applications and loans")
+APPLICATION_PROCESS = "loan_application"
+
+
+@blp.route("/products", methods=["GET"])
+@rule(AUTHENTICATED)
+@blp.response(200, ProductSchema(many=True))
+def list_products():
+    return db.session.execute(db.select(Product).where(Product.active).order_by(Product.code)).scalars().all()
+
+
+def application_view(application):
+    application.process_instance_id = db.session.execute(
+        db.select(ProcessInstance.id).where(ProcessInstance.business_key == application.number)
+        .order_by(ProcessInstance.id).limit(1)).scalar_one_or_none()
+    return application
+
+
+@blp.route("/loan-applications", methods=["POST"])
+@rule("loan_officer")
+@blp.arguments(ApplicationRequest)
+@blp.response(201, ApplicationSchema)
+def create_application(body):
+    errors = applications.application_errors(body["customer_id"], body["product_code"],
+                                             body["amount"], body["term_months"])
+    if errors:
+        raise ValidationFailed("the application breaks the product's rules", errors)
+    data = dict(body, amount=str(body["amount"]), collateral=[
+        dict(c, value=str(c["value"])) if "value" in c else c for c in body["collateral"]])
+    number = applications.next_application_number(clock.business_date())
+    service.start_process(APPLICATION_PROCESS, data, current_actor(), business_key=number)
+    return application_view(applications.get_application(number=number))
+
+
+@blp.route("/loan-applications/<int:application_id>", methods=["GET"])
+@rule(AUTHENTICATED)
+@blp.response(200, ApplicationSchema)
+def get_application(application_id):
+    return application_view(applications.get_application(application_id))
+
+
+@blp.route("/loans/<int:loan_id>", methods=["GET"])
+@rule(AUTHENTICATED)
+@blp.response(200, LoanSchema)
+def get_loan(loan_id):
+    loan = db.session.get(Loan, loan_id)
+    if loan is None:
+        raise NotFound(f"loan {loan_id} does not exist")
+    return loan
+
+
+@blp.route("/business-date", methods=["GET"])
+@rule(AUTHENTICATED)
+@blp.response(200, BusinessDateSchema)
+def get_business_date():
+    return {"business_date": clock.business_date()}

@@ -1,0 +1,237 @@
+"""Marshmallow schemas of the API's requests and responses."""
+from marshmallow import Schema, fields, validate
+
+MONEY_RANGE = validate.Range(min=0, min_inclusive=False, max=10**12)
+
+
+class Money(fields.Decimal):
+    """Amounts travel as decimal strings (numbers are accepted) and stay exact."""
+
+    def __init__(self, **kwargs):
+        super().__init__(places=None, as_string=True, allow_nan=False, **kwargs)
+
+
+class PageSchema(Schema):
+    total = fields.Int()
+    page = fields.Int()
+    per_page = fields.Int()
+
+
+class PageArgs(Schema):
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ErrorSchema(Schema):
+    error = fields.Dict()
+
+
+class TokenRequest(Schema):
+    username = fields.Str(required=True, validate=validate.Length(max=64))
+    password = fields.Str(required=True, validate=validate.Length(max=256))
+
+
+class TokenResponse(Schema):
+    token = fields.Str()
+
+
+class TaskSchema(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    task_spec_id = fields.Str()
+    process_key = fields.Str()
+    instance_id = fields.Int()
+    roles = fields.List(fields.Str(), attribute="role_codes")
+    assignee = fields.Str(allow_none=True)
+    status = fields.Str()
+    business_key = fields.Str(allow_none=True)
+    form_name = fields.Str(attribute="form", allow_none=True)
+    four_eyes_group = fields.Str(allow_none=True)
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    completed_by = fields.Str(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+
+
+class TaskDetailSchema(TaskSchema):
+    form = fields.Dict(allow_none=True, attribute="form_schema")
+    data = fields.Dict()
+
+
+class TaskPage(PageSchema):
+    items = fields.List(fields.Nested(TaskSchema))
+
+
+class TaskListArgs(PageArgs):
+    scope = fields.Str(load_default="mine", validate=validate.OneOf(["mine", "role", "all"]))
+    status = fields.Str(load_default="open", validate=validate.OneOf(["open", "completed", "cancelled"]))
+    process_key = fields.Str()
+    business_key = fields.Str()
+    role = fields.Str()
+    assignee = fields.Str()
+
+
+class CompleteRequest(Schema):
+    data = fields.Dict(load_default=dict)
+
+
+class CompleteResponse(Schema):
+    task = fields.Nested(TaskSchema)
+    next_tasks = fields.List(fields.Nested(TaskSchema))
+
+
+class AssignRequest(Schema):
+    username = fields.Str(required=True)
+    reason = fields.Str(load_default=None, validate=validate.Length(max=1000))
+
+
+class ReleaseRequest(Schema):
+    reason = fields.Str(load_default=None, validate=validate.Length(max=1000))
+
+
+class UserTaskSummary(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    process_key = fields.Str()
+    roles = fields.List(fields.Str())
+    form = fields.Str(allow_none=True)
+
+
+class DefinitionSchema(Schema):
+    id = fields.Int()
+    key = fields.Str()
+    name = fields.Str()
+    version = fields.Int()
+    roles = fields.List(fields.Str())
+    start_roles = fields.List(fields.Str())
+    user_tasks = fields.List(fields.Nested(UserTaskSummary))
+    deployed_by = fields.Str(allow_none=True)
+    deployed_at = fields.DateTime()
+
+
+class StartRequest(Schema):
+    process_key = fields.Str(required=True, validate=validate.Length(min=1, max=128))
+    business_key = fields.Str(load_default=None, validate=validate.Length(min=1, max=64))
+    data = fields.Dict(load_default=dict)
+
+
+class HistoryEntry(Schema):
+    task = fields.Str(allow_none=True)
+    task_id = fields.Int(allow_none=True)
+    actor = fields.Str(allow_none=True)
+    action = fields.Str()
+    at = fields.DateTime()
+
+
+class InstanceSchema(Schema):
+    id = fields.Int()
+    process_key = fields.Str()
+    version = fields.Int()
+    status = fields.Str()
+    business_key = fields.Str(allow_none=True)
+    started_by = fields.Str(allow_none=True)
+    started_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    error = fields.Str(allow_none=True)
+    active_tasks = fields.List(fields.Nested(TaskSchema))
+    history = fields.List(fields.Nested(HistoryEntry))
+
+
+class CustomerRequest(Schema):
+    type = fields.Str(required=True, validate=validate.OneOf(["individual", "enterprise"]))
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=128))
+    id_number = fields.Str(required=True, validate=validate.Length(equal=18))
+    phone = fields.Str(required=True, validate=validate.Length(min=5, max=32))
+
+
+class CustomerSchema(Schema):
+    id = fields.Int()
+    type = fields.Str(attribute="customer_type")
+    name = fields.Str()
+    id_number = fields.Str()
+    phone = fields.Str()
+    credit_level = fields.Str(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class ProductSchema(Schema):
+    code = fields.Str()
+    name = fields.Str()
+    rate = fields.Decimal(attribute="annual_rate", as_string=True)
+    repayment_method = fields.Str()
+    min_amount = fields.Decimal(as_string=True)
+    max_amount = fields.Decimal(as_string=True)
+    min_term_months = fields.Int()
+    max_term_months = fields.Int()
+
+
+class CollateralIn(Schema):
+    type = fields.Str(required=True, validate=validate.OneOf(["mortgage", "pledge"]))
+    description = fields.Str(required=True, validate=validate.Length(min=1, max=255))
+    value = Money(validate=MONEY_RANGE)
+
+
+class GuarantorIn(Schema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=128))
+    id_number = fields.Str(validate=validate.Length(equal=18))
+    phone = fields.Str(validate=validate.Length(min=5, max=32))
+
+
+class ApplicationRequest(Schema):
+    customer_id = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    product_code = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    amount = Money(required=True, validate=MONEY_RANGE)
+    term_months = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=600))
+    purpose = fields.Str(required=True, validate=validate.Length(min=1, max=255))
+    collateral = fields.List(fields.Nested(CollateralIn), load_default=list)
+    guarantors = fields.List(fields.Nested(GuarantorIn), load_default=list)
+
+
+class ApplicationSchema(Schema):
+    id = fields.Int()
+    business_key = fields.Str(attribute="number")
+    customer_id = fields.Int()
+    product_code = fields.Str()
+    amount = fields.Decimal(as_string=True)
+    term_months = fields.Int()
+    purpose = fields.Str()
+    status = fields.Str()
+    officer = fields.Str(allow_none=True)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    loan_id = fields.Function(lambda a: a.loan.id if a.loan else None, allow_none=True)
+    process_instance_id = fields.Int(allow_none=True)
+
+
+class InstallmentSchema(Schema):
+    number = fields.Int()
+    due_date = fields.Date()
+    principal = fields.Decimal(as_string=True)
+    interest = fields.Decimal(as_string=True)
+    total_due = fields.Decimal(as_string=True)
+    paid = fields.Decimal(as_string=True)
+
+
+class LoanSchema(Schema):
+    id = fields.Int()
+    business_key = fields.Str()
+    application_id = fields.Int()
+    customer_id = fields.Int()
+    product_code = fields.Str()
+    contract_number = fields.Str(allow_none=True)
+    status = fields.Str()
+    principal = fields.Decimal(as_string=True)
+    outstanding_principal = fields.Decimal(as_string=True)
+    overdue_amount = fields.Decimal(as_string=True)
+    annual_rate = fields.Decimal(as_string=True)
+    term_months = fields.Int()
+    repayment_method = fields.Str()
+    disbursed_on = fields.Date()
+    maturity_date = fields.Date()
+    dpd = fields.Int()
+    classification = fields.Str()
+    schedule = fields.List(fields.Nested(InstallmentSchema))
+
+
+class BusinessDateSchema(Schema):
+    business_date = fields.Date()

@@ -1,0 +1,71 @@
+"""Passwords, expiring API tokens, and the inbox's view of a user."""
+import hashlib
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..errors import AppError
+from ..extensions import db
+from ..inbox.actors import Actor
+from .models import User
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+
+
+def hash_password(password):
+    return generate_password_hash(password)
+
+
+def find_user(username):
+    return db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def authenticate(username, password):
+    user = find_user(username or "")
+    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+        raise Unauthorized("wrong username or password")
+    return user
+
+
+def _signer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="api-token")
+
+
+def _password_stamp(user):
+    # Changing the password invalidates every token issued before.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def issue_token(user):
+    return _signer().dumps({"uid": user.id, "pw": _password_stamp(user)})
+
+
+def user_for_token(token):
+    try:
+        payload = _signer().loads(token, max_age=current_app.config["TOKEN_MAX_AGE_SECONDS"])
+    except SignatureExpired as err:
+        raise Unauthorized("the token has expired; log in again") from err
+    except BadSignature as err:
+        raise Unauthorized("the token is not valid") from err
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or not user.active or payload.get("pw") != _password_stamp(user):
+        raise Unauthorized("the token is not valid")
+    return user
+
+
+def actor_of(user):
+    return Actor(username=user.username, roles=user.role_codes,
+                 sees_all=any(r.oversees_queues for r in user.roles))
+
+
+def actor_by_username(username):
+    user = find_user(username)
+    return actor_of(user) if user and user.active else None
+
+
+def can_design(user):
+    return any(r.designs_processes for r in user.roles)

@@ -1,0 +1,62 @@
+"""Command line: `flask --app wsgi seed-demo | processes validate|deploy | audit verify`."""
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from .audit.service import verify_chain
+from .deployment import DeployRefused, check_folder, deploy_folder
+
+processes_cli = AppGroup("processes", help="Validate and deploy the BPMN/DMN files.")
+audit_cli = AppGroup("audit", help="Check the audit trail.")
+
+
+@processes_cli.command("validate")
+@click.argument("files", nargs=-1)
+def validate_command(files):
+    """Check BPMN/DMN files (all of PROCESSES_DIR by default); one line per problem."""
+    problems, processes = check_folder(list(files) or None)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        sys.exit(1)
+    click.echo(f"ok: {len(processes)} process(es) valid")
+
+
+@processes_cli.command("deploy")
+def deploy_command():
+    """Validate, then store a new version of every changed definition."""
+    try:
+        created = deploy_folder("cli")
+    except DeployRefused as err:
+        for line in err.details["problems"]:
+            click.echo(line)
+        sys.exit(1)
+    for row in created:
+        click.echo(f"deployed {row.key} version {row.version}")
+    if not created:
+        click.echo("nothing changed")
+
+
+@audit_cli.command("verify")
+def verify_command():
+    """Recompute the hash chain; name the first altered event."""
+    broken = verify_chain()
+    if broken is not None:
+        click.echo(f"audit trail altered at event {broken.id} ({broken.action} at {broken.at})")
+        sys.exit(1)
+    click.echo("audit trail intact")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Products, customers and one user per role (password `demo` or $DEMO_PASSWORD)."""
+    from .seed import seed_demo  # imported here: the loan demo data is not needed by other commands
+    counts = seed_demo()
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+def register_cli(app):
+    app.cli.add_command(processes_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,50 @@
+"""Validating and deploying the process designer's folder, with what the rest of the app knows.
+
+The workflow package checks what it can alone; this module adds the known roles (auth), the
+forms (inbox) and the registered service handlers, then stores changed definitions.
+"""
+from flask import current_app
+
+from .auth.models import Role
+from .errors import ValidationFailed
+from .extensions import db
+from .inbox.forms import form_problems
+from .transaction import transactional
+from .workflow.definitions import Problem, read_sources, store_versions
+from .workflow.services import registered_services
+from .workflow.validation import validate_sources
+
+
+class DeployRefused(ValidationFailed):
+    code = "invalid_process_files"
+
+
+def known_roles():
+    return set(db.session.execute(db.select(Role.code)).scalars())
+
+
+def check_sources(sources):
+    return validate_sources(sources, known_roles(), registered_services(), form_problems)
+
+
+def check_folder(names=None):
+    """(problems, processes) for the whole PROCESSES_DIR, or just the named files."""
+    try:
+        sources = read_sources(current_app.config["PROCESSES_DIR"], names)
+    except OSError as err:
+        return [Problem(getattr(err, "filename", "") or "", "", f"cannot be read: {err.strerror or err}")], []
+    return check_sources(sources)
+
+
+@transactional
+def deploy_sources(sources, deployed_by=None):
+    """Store a new version of every changed process; refuse all if any file has a problem."""
+    problems, processes = check_sources(sources)
+    if problems:
+        raise DeployRefused("the process files have problems; nothing was deployed",
+                            {"problems": [str(p) for p in problems]})
+    return store_versions(processes, deployed_by)
+
+
+def deploy_folder(deployed_by=None):
+    return deploy_sources(read_sources(current_app.config["PROCESSES_DIR"]), deployed_by)

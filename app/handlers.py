@@ -1,0 +1,36 @@
+"""The one place that binds BPMN service-task names to loan-domain functions.
+
+Each handler reads what it needs from the task data, calls the domain, and returns a small
+dict that lands in the task's result variable. They run inside the step's transaction.
+"""
+from .loans import applications, disbursement
+from .workflow.services import service_handler
+
+
+def _application(step, data):
+    return applications.get_application(number=step.business_key) if step.business_key \
+        else applications.get_application(data["application"]["application_id"])
+
+
+@service_handler("register_application")
+def register_application(step, data):
+    application = applications.register_application(step.business_key, data, step.actor)
+    return {"application_id": application.id, "number": application.number}
+
+
+@service_handler("assess_credit")
+def assess_credit(step, data):
+    return applications.credit_profile(_application(step, data))
+
+
+@service_handler("record_application_decision")
+def record_application_decision(step, data, decision):
+    application = applications.record_decision(_application(step, data), decision)
+    return {"status": application.status}
+
+
+@service_handler("disburse_loan")
+def disburse_loan(step, data):
+    loan = disbursement.disburse_loan(
+        _application(step, data), data.get("contract_number"), data.get("payout_amount"), step.actor)
+    return {"loan_id": loan.id, "principal": loan.principal}

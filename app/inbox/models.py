@@ -1,0 +1,55 @@
+from ..extensions import db
+
+
+class HumanTask(db.Model):
+    __tablename__ = "human_task"
+    __table_args__ = (db.UniqueConstraint("instance_id", "task_guid", name="uq_human_task_instance_guid"),)
+    id = db.Column(db.Integer, primary_key=True)
+    instance_id = db.Column(db.ForeignKey("process_instance.id"), nullable=False, index=True)
+    task_guid = db.Column(db.String(36), nullable=False)
+    task_spec_id = db.Column(db.String(255), nullable=False)
+    name = db.Column(db.String(255), nullable=False)
+    process_key = db.Column(db.String(128), nullable=False, index=True)
+    business_key = db.Column(db.String(64), index=True)
+    form = db.Column(db.String(255))
+    status = db.Column(db.String(16), nullable=False, index=True)  # open, completed, cancelled
+    assignee = db.Column(db.String(64), index=True)
+    four_eyes_group = db.Column(db.String(64))
+    exclude_initiator = db.Column(db.Boolean, nullable=False, default=False)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    due_at = db.Column(db.DateTime(timezone=True))
+    claimed_at = db.Column(db.DateTime(timezone=True))
+    completed_by = db.Column(db.String(64), index=True)
+    completed_at = db.Column(db.DateTime(timezone=True))
+
+    roles = db.relationship("HumanTaskRole", cascade="all, delete-orphan", lazy="selectin")
+    instance = db.relationship("ProcessInstance")
+
+    @property
+    def role_codes(self):
+        return sorted(r.role for r in self.roles)
+
+
+class HumanTaskRole(db.Model):
+    __tablename__ = "human_task_role"
+    task_id = db.Column(db.ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
+    role = db.Column(db.String(64), primary_key=True, index=True)
+
+
+class NodeConfig(db.Model):
+    """Approval-node configuration (审批流节点配置): overrides a node's lane roles, due time and four-eyes.
+
+    Rows are never updated: each change adds a version and the newest active one applies to
+    tasks created afterwards.
+    """
+    __tablename__ = "node_config"
+    id = db.Column(db.Integer, primary_key=True)
+    process_key = db.Column(db.String(128), nullable=False, index=True)
+    node_id = db.Column(db.String(255), nullable=False)
+    version = db.Column(db.Integer, nullable=False)
+    roles = db.Column(db.JSON)                 # list of role codes, or null to keep the lane
+    due_in = db.Column(db.String(32))          # ISO-8601 duration, or null to keep dueIn
+    four_eyes_group = db.Column(db.String(64))
+    exclude_initiator = db.Column(db.Boolean)
+    changed_by = db.Column(db.String(64))
+    changed_at = db.Column(db.DateTime(timezone=True), nullable=False)

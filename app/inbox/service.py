@@ -1,0 +1,148 @@
+"""The inbox's business steps. Each public function is one transaction."""
+from .. import clock
+from ..audit import record_event
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..transaction import transactional
+from ..workflow import runtime
+from ..workflow.definitions import latest_definition
+from .actors import find_actor
+from .forms import load_form, validated_form_data
+from .models import HumanTask
+from .rules import four_eyes_refusal, holds_task_role, require_may_act
+from .sync import sync_tasks
+
+
+def get_task(task_id):
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} does not exist")
+    return task
+
+
+def current_data(task):
+    """The data an open task would show in its form: the workflow's task data right now."""
+    if task.status != "open":
+        return {}
+    _, workflow = runtime.load(task.instance_id)
+    spiff_task = runtime.find_task(workflow, task.task_guid)
+    return dict(spiff_task.data) if spiff_task else {}
+
+
+def require_visible(task, actor):
+    if actor.sees_all or task.assignee == actor.username or task.completed_by == actor.username \
+            or holds_task_role(task, actor):
+        return
+    raise Forbidden("this task is not in any of your queues", code="wrong_role")
+
+
+def _require_open(task):
+    if task.status != "open":
+        raise Conflict(f"task {task.id} is already {task.status}", code="task_closed")
+
+
+@transactional
+def start_process(process_key, data, actor, business_key=None):
+    """Start the newest version of a process for a person holding its start lane's role."""
+    definition = latest_definition(process_key)
+    if definition is None:
+        raise NotFound(f"no deployed process '{process_key}'")
+    start_roles = set(definition.summary.get("start_roles", []))
+    if not start_roles & set(actor.roles):
+        raise Forbidden(f"starting {process_key} needs one of the roles {sorted(start_roles)}",
+                        {"roles": sorted(start_roles)}, code="wrong_role")
+    start_form = definition.summary.get("start_form")
+    if start_form:
+        data = validated_form_data(load_form(start_form), data)
+    elif not isinstance(data, dict):
+        raise ValidationFailed("data must be an object", {"data": ["must be an object"]})
+    instance, workflow = runtime.start_instance(process_key, data, actor.username, business_key)
+    created = sync_tasks(instance, workflow)
+    record_event("process_started", actor.username, instance_id=instance.id,
+                 business_key=instance.business_key, subject=process_key,
+                 after={"version": definition.version, "data": data})
+    return instance, created
+
+
+@transactional
+def claim_task(task_id, actor):
+    task = get_task(task_id)
+    _require_open(task)
+    require_may_act(task, actor)
+    if task.assignee == actor.username:
+        return task
+    claimed = db.session.execute(
+        db.update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == "open",
+                                   HumanTask.assignee.is_(None))
+        .values(assignee=actor.username, claimed_at=clock.now())
+    ).rowcount
+    if claimed != 1:
+        raise Conflict("this task has been claimed by someone else", code="already_claimed")
+    record_event("task_claimed", actor.username, instance_id=task.instance_id, task_id=task.id,
+                 business_key=task.business_key, subject=task.task_spec_id)
+    db.session.refresh(task)
+    return task
+
+
+@transactional
+def release_task(task_id, actor, reason=None):
+    task = get_task(task_id)
+    _require_open(task)
+    if task.assignee != actor.username and not actor.sees_all:
+        raise Forbidden("only the assignee or a supervisor may release this task", code="not_assignee")
+    before = task.assignee
+    task.assignee, task.claimed_at = None, None
+    record_event("task_released", actor.username, instance_id=task.instance_id, task_id=task.id,
+                 business_key=task.business_key, subject=task.task_spec_id,
+                 before={"assignee": before}, reason=reason)
+    return task
+
+
+@transactional
+def complete_task(task_id, actor, data):
+    """Validate the form, complete the task, advance the process; return the new open tasks."""
+    task = get_task(task_id)
+    _require_open(task)
+    if task.assignee and task.assignee != actor.username:
+        raise Conflict(f"this task is claimed by {task.assignee}", code="already_claimed")
+    require_may_act(task, actor)
+    values = validated_form_data(load_form(task.form), data or {}) if task.form else {}
+    instance, workflow = runtime.load(task.instance_id)
+    runtime.complete_user_task(instance, workflow, task.task_guid, values, actor.username)
+    done = db.session.execute(
+        db.update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == "open")
+        .values(status="completed", assignee=actor.username, completed_by=actor.username,
+                completed_at=clock.now())
+    ).rowcount
+    if done != 1:
+        raise Conflict("this task was completed meanwhile", code="task_closed")
+    db.session.refresh(task)
+    created = sync_tasks(instance, workflow)
+    db.session.flush()  # the optimistic lock on the instance is checked here
+    record_event("task_completed", actor.username, instance_id=instance.id, task_id=task.id,
+                 business_key=task.business_key, subject=task.task_spec_id, after=values)
+    return task, created
+
+
+@transactional
+def assign_task(task_id, actor, username, reason=None):
+    """A supervisor hands an open task to a person who holds one of its roles."""
+    if not actor.sees_all:
+        raise Forbidden("only supervisors reassign tasks", code="not_supervisor")
+    task = get_task(task_id)
+    _require_open(task)
+    target = find_actor(username)
+    if target is None:
+        raise ValidationFailed("no such user", {"username": [f"unknown user '{username}'"]})
+    if not holds_task_role(task, target):
+        raise ValidationFailed("the user holds none of the task's roles",
+                               {"username": [f"{username} holds none of {task.role_codes}"]})
+    refusal = four_eyes_refusal(task, username)
+    if refusal:
+        raise Forbidden(refusal, code="four_eyes")
+    before = task.assignee
+    task.assignee, task.claimed_at = username, clock.now()
+    record_event("task_assigned", actor.username, instance_id=task.instance_id, task_id=task.id,
+                 business_key=task.business_key, subject=task.task_spec_id,
+                 before={"assignee": before}, after={"assignee": username}, reason=reason)
+    return task

@@ -1,0 +1,58 @@
+"""Turning the READY user tasks of a workflow into inbox rows, and closing rows that went away."""
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from .. import clock
+from ..extensions import db
+from ..workflow import runtime
+from .models import HumanTask, HumanTaskRole, NodeConfig
+
+
+def node_config(process_key, node_id):
+    return db.session.execute(
+        db.select(NodeConfig).where(NodeConfig.process_key == process_key, NodeConfig.node_id == node_id)
+        .order_by(NodeConfig.version.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def _due_at(created_at, duration):
+    if not duration:
+        return None
+    return created_at + TimerEventDefinition.get_timedelta_from_start(
+        TimerEventDefinition.parse_iso_duration(duration), created_at)
+
+
+def _new_row(instance, task):
+    props = runtime.task_properties(task)
+    process_key = task.workflow.spec.name
+    config = node_config(process_key, task.task_spec.bpmn_id)
+    roles = (config.roles if config and config.roles else None) or [runtime.task_lane(task)]
+    created = clock.now()
+    row = HumanTask(
+        instance_id=instance.id, task_guid=str(task.id), task_spec_id=task.task_spec.bpmn_id,
+        name=task.task_spec.bpmn_name or task.task_spec.bpmn_id, process_key=process_key,
+        business_key=instance.business_key, form=props.get("formJsonSchemaFilename"),
+        status="open", created_at=created,
+        due_at=_due_at(created, (config.due_in if config and config.due_in else None) or props.get("dueIn")),
+        four_eyes_group=(config.four_eyes_group if config and config.four_eyes_group is not None
+                         else props.get("fourEyesGroup")) or None,
+        exclude_initiator=(config.exclude_initiator if config and config.exclude_initiator is not None
+                           else props.get("excludeInitiator", "").lower() == "true"),
+    )
+    row.roles = [HumanTaskRole(role=r) for r in sorted(set(roles)) if r]
+    return row
+
+
+def sync_tasks(instance, workflow):
+    """Make the open rows of an instance match its READY user tasks; return the new rows."""
+    ready = {str(t.id): t for t in runtime.ready_user_tasks(workflow)}
+    open_rows = db.session.execute(
+        db.select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
+    ).scalars().all()
+    for row in open_rows:
+        if row.task_guid not in ready:
+            row.status = "cancelled"  # e.g. a boundary event or a terminate end took it away
+    known = {row.task_guid for row in open_rows}
+    created = [_new_row(instance, task) for guid, task in ready.items() if guid not in known]
+    db.session.add_all(created)
+    db.session.flush()
+    return created

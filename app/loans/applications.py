@@ -1,0 +1,86 @@
+"""Loan applications: intake checks, credit inputs, and the decisions the approval reaches."""
+from datetime import date
+from decimal import Decimal, ROUND_HALF_UP
+
+from .. import clock
+from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from .models import Collateral, Customer, Guarantor, LoanApplication, Product
+
+DECISION_STATUSES = {"auto_rejected", "rejected", "approved", "returned", "resubmitted", "disbursed"}
+
+
+def application_errors(customer_id, product_code, amount, term_months):
+    """Field messages for an application that breaks the product's limits."""
+    errors = {}
+    if db.session.get(Customer, customer_id) is None:
+        errors["customer_id"] = ["no such customer"]
+    product = db.session.get(Product, product_code) if product_code else None
+    if product is None or not product.active:
+        errors["product_code"] = ["no such active product"]
+        return errors
+    if not product.min_amount <= Decimal(amount) <= product.max_amount:
+        errors["amount"] = [f"must be between {product.min_amount} and {product.max_amount}"]
+    if not product.min_term_months <= term_months <= product.max_term_months:
+        errors["term_months"] = [f"must be between {product.min_term_months} and {product.max_term_months}"]
+    return errors
+
+
+def next_application_number(on: date):
+    prefix = f"DK{on:%Y%m%d}"
+    count = db.session.execute(db.select(db.func.count(LoanApplication.id))
+                               .where(LoanApplication.number.like(prefix + "%"))).scalar_one()
+    return f"{prefix}{count + 1:04d}"
+
+
+def get_application(application_id=None, number=None):
+    if number is not None:
+        found = db.session.execute(db.select(LoanApplication).where(LoanApplication.number == number)).scalar_one_or_none()
+    else:
+        found = db.session.get(LoanApplication, application_id)
+    if found is None:
+        raise NotFound(f"loan application {number or application_id} does not exist")
+    return found
+
+
+def register_application(number, data, officer):
+    """Record the application under its case number; a second call returns the same row."""
+    existing = db.session.execute(db.select(LoanApplication).where(LoanApplication.number == number)).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    amount = Decimal(str(data["amount"]))
+    errors = application_errors(data["customer_id"], data["product_code"], amount, data["term_months"])
+    if errors:
+        raise ValidationFailed("the application breaks the product's rules", errors)
+    application = LoanApplication(
+        number=number, customer_id=data["customer_id"], product_code=data["product_code"],
+        amount=amount, term_months=data["term_months"], purpose=data["purpose"],
+        status="submitted", officer=officer, created_at=clock.now(),
+        collateral=[Collateral(kind=c.get("type", "mortgage"), description=c.get("description", ""),
+                               value=Decimal(str(c["value"])) if c.get("value") not in (None, "") else None)
+                    for c in data.get("collateral") or []],
+        guarantors=[Guarantor(name=g.get("name", ""), id_number=g.get("id_number"), phone=g.get("phone"))
+                    for g in data.get("guarantors") or []],
+    )
+    db.session.add(application)
+    db.session.flush()
+    return application
+
+
+def credit_profile(application):
+    """The scoring inputs of the credit DMN table, from the customer's record."""
+    customer = application.customer
+    income = customer.monthly_income or Decimal("0")
+    debt_ratio = (customer.monthly_debt_payment / income).quantize(Decimal("0.0001"), ROUND_HALF_UP) \
+        if income > 0 else Decimal("1")
+    return {"credit_score": customer.credit_score, "monthly_income": income,
+            "debt_ratio": debt_ratio, "overdue_count": customer.overdue_count}
+
+
+def record_decision(application, decision):
+    if decision not in DECISION_STATUSES:
+        raise ValidationFailed("unknown decision", {"decision": [f"unknown decision '{decision}'"]})
+    application.status = decision
+    if decision in ("auto_rejected", "rejected", "approved"):
+        application.decided_at = clock.now()
+    return application

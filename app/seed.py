@@ -1,0 +1,64 @@
+"""Demo data for `flask --app wsgi seed-demo`: idempotent, safe to run again."""
+import os
+from decimal import Decimal
+
+from . import clock
+from .auth.models import Role, User
+from .auth.service import hash_password
+from .extensions import db
+from .loans.identity import resident_id_check_char, uscc_check_char
+from .loans.models import Customer, Product
+from .transaction import transactional
+
+PRODUCTS = [
+    ("PERSONAL_EI", "个人经营贷（等额本息）", "0.065000", "equal_installment", "10000", "3000000", 6, 60),
+    ("SME_EP", "小微企业流动资金贷（等额本金）", "0.058000", "equal_principal", "50000", "5000000", 12, 60),
+    ("BRIDGE_IO", "过桥周转贷（先息后本）", "0.085000", "interest_only", "10000", "2000000", 3, 24),
+]
+# name, type, first 17 characters of the ID, phone, score, monthly income, monthly debt, overdue count
+CUSTOMERS = [
+    ("张伟", "individual", "11010519800101123", "13800138001", 760, "60000", "6000", 0),
+    ("李娜", "individual", "31011519850615234", "13900139002", 660, "25000", "7000", 0),
+    ("王强", "individual", "44030519900909345", "13700137003", 450, "8000", "6500", 4),
+    ("杭州明远贸易有限公司", "enterprise", "91330106MA2B3C4D5", "0571-88886666", 720, "400000", "80000", 0),
+]
+
+
+def _check_char(kind, first17):
+    return resident_id_check_char(first17) if kind == "individual" else uscc_check_char(first17)
+
+
+@transactional
+def seed_demo():
+    password = os.environ.get("DEMO_PASSWORD", "demo")
+    roles = {r.code: r for r in db.session.execute(db.select(Role)).scalars()}
+    counts = {"users": 0, "products": 0, "customers": 0}
+    people = [(code, [code]) for code in roles] + [(code + "2", [code]) for code in roles]
+    people.append(("multi_approver", ["branch_manager", "risk_officer", "credit_committee"]))
+    for username, codes in people:
+        if db.session.execute(db.select(User.id).where(User.username == username)).first():
+            continue
+        label = " / ".join(roles[c].name_zh for c in codes)
+        db.session.add(User(username=username, display_name=f"{label}（{username}）",
+                            password_hash=hash_password(password), active=True,
+                            roles=[roles[c] for c in codes]))
+        counts["users"] += 1
+    for code, name, rate, method, low, high, min_term, max_term in PRODUCTS:
+        if db.session.get(Product, code) is None:
+            db.session.add(Product(code=code, name=name, annual_rate=Decimal(rate), repayment_method=method,
+                                   min_amount=Decimal(low), max_amount=Decimal(high), min_term_months=min_term,
+                                   max_term_months=max_term, penalty_rate_multiplier=Decimal("1.5"), active=True))
+            counts["products"] += 1
+    for name, kind, first17, phone, score, income, debt, overdue in CUSTOMERS:
+        id_number = first17 + _check_char(kind, first17)
+        if db.session.execute(db.select(Customer.id).where(Customer.id_number == id_number)).first():
+            continue
+        db.session.add(Customer(customer_type=kind, name=name, id_number=id_number, phone=phone,
+                                credit_score=score, monthly_income=Decimal(income),
+                                monthly_debt_payment=Decimal(debt), overdue_count=overdue,
+                                credit_level="A" if score >= 700 else "B" if score >= 600 else "C",
+                                created_at=clock.now()))
+        counts["customers"] += 1
+    if db.session.get(clock.BusinessDate, 1) is None:
+        clock.set_business_date(clock.now().date())
+    return counts

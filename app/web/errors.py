@@ -1,0 +1,11 @@
+"""Error pages: a clear message, never a traceback."""
+from flask import render_template
+
+
+def render_app_error(error):
+    return render_template("error.html", status=error.status, message=error.message,
+                           details=error.details), error.status
+
+
+def render_unexpected():
+    return render_template("error.html", status=500, message=None, details={}), 500

@@ -1,0 +1,2 @@
+def init_i18n(app):
+    pass

@@ -1,0 +1,194 @@
+"""Reading process files, turning them into specs, and storing each changed one as a new version."""
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from .. import clock
+from ..extensions import db
+from .engine import Parser, serializer
+from .models import ProcessDefinition
+
+SPIFF_NS = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+_spec_cache = {}
+
+
+@dataclass
+class Problem:
+    file: str
+    element: str
+    reason: str
+
+    def __str__(self):
+        return f"{self.file}: {self.element or '-'}: {self.reason}"
+
+
+@dataclass
+class ParsedProcess:
+    key: str
+    name: str
+    files: dict
+    spec: object
+    subprocess_specs: dict
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def content_hash(self):
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            digest.update(name.encode() + b"\0" + self.files[name].encode() + b"\0")
+        return digest.hexdigest()
+
+
+def read_sources(directory, names=None):
+    """{filename: text} of the BPMN and DMN files in a folder (or just the named ones)."""
+    folder = Path(directory)
+    paths = [Path(n) for n in names] if names else sorted(
+        p for p in folder.glob("*") if p.suffix in (".bpmn", ".dmn"))
+    return {p.name: p.read_text(encoding="utf-8", errors="replace") for p in paths}
+
+
+def _problem(err, file=""):
+    element = getattr(err, "id", "") or getattr(err, "name", "") or ""
+    task_spec = getattr(err, "task_spec", None)
+    if not element and task_spec is not None:
+        element = getattr(task_spec, "bpmn_id", None) or task_spec.name
+    line = getattr(err, "line_number", "")
+    reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+    if line:
+        reason = f"{reason} (line {line})"
+    return Problem(getattr(err, "file_name", "") or file, element, reason)
+
+
+def parse_sources(sources):
+    """Parse every file; return (parser, problems). A broken file is reported, not raised."""
+    parser = Parser()
+    problems = []
+    for name in sorted(sources, key=lambda n: not n.endswith(".dmn")):  # decisions first
+        text = sources[name]
+        if not text.strip():
+            problems.append(Problem(name, "", "file is empty"))
+            continue
+        try:
+            xml = etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+            if name.endswith(".dmn"):
+                parser.add_dmn_xml(xml, filename=name)
+            else:
+                parser.add_bpmn_xml(xml, filename=name)
+        except etree.XMLSyntaxError as err:
+            problems.append(Problem(name, "", f"not well-formed XML: {err}"))
+        except (ValidationException, SpiffWorkflowException) as err:
+            problems.append(_problem(err, name))
+        except Exception as err:  # a hostile file must never crash validation
+            problems.append(Problem(name, "", f"cannot be read: {type(err).__name__}: {err}"))
+    return parser, problems
+
+
+def _decision_files(parser, bpmn_texts):
+    refs = set()
+    for text in bpmn_texts:
+        root = etree.fromstring(text.encode("utf-8"))
+        refs.update(r.strip() for r in root.xpath("//spiffworkflow:calledDecisionId/text()", namespaces=SPIFF_NS))
+    return {parser.dmn_parsers[r].filename for r in refs if r in parser.dmn_parsers}
+
+
+def _task_properties(task_spec):
+    return dict((getattr(task_spec, "extensions", None) or {}).get("properties", {}))
+
+
+def summarize(spec, subprocess_specs):
+    """What the inbox and the API need to know about a process without loading it."""
+    user_tasks, roles, start_roles, start_form = [], set(), [], None
+    for each in [spec, *subprocess_specs.values()]:
+        for task_spec in each.task_specs.values():
+            if getattr(task_spec, "manual", False):
+                props = _task_properties(task_spec)
+                user_tasks.append({
+                    "id": task_spec.bpmn_id, "name": task_spec.bpmn_name or task_spec.bpmn_id,
+                    "process_key": each.name, "lane": task_spec.lane,
+                    "roles": [task_spec.lane] if task_spec.lane else [],
+                    "form": props.get("formJsonSchemaFilename"), "properties": props,
+                })
+                if task_spec.lane:
+                    roles.add(task_spec.lane)
+            if each is spec and isinstance(task_spec, StartEvent) and task_spec.lane:
+                start_roles.append(task_spec.lane)
+                start_form = start_form or _task_properties(task_spec).get("formJsonSchemaFilename")
+    return {
+        "roles": sorted(roles | set(start_roles)), "start_roles": sorted(set(start_roles)),
+        "start_form": start_form, "user_tasks": user_tasks,
+    }
+
+
+def build_processes(sources, parser):
+    """One ParsedProcess per executable process, with exactly the files it depends on."""
+    processes, problems = [], []
+    for key in parser.get_process_ids():
+        try:
+            spec = parser.get_spec(key)
+            subprocess_specs = parser.get_subprocess_specs(key)
+        except (ValidationException, SpiffWorkflowException) as err:
+            problems.append(_problem(err))
+            continue
+        process_files = {parser.process_parsers[k].filename for k in [key, *subprocess_specs]}
+        process_files |= _decision_files(parser, [sources[f] for f in process_files])
+        processes.append(ParsedProcess(
+            key=key, name=parser.process_parsers[key].get_name() or key,
+            files={f: sources[f] for f in sorted(process_files)},
+            spec=spec, subprocess_specs=subprocess_specs,
+            summary=summarize(spec, subprocess_specs),
+        ))
+    return processes, problems
+
+
+def latest_definition(key):
+    return db.session.execute(
+        db.select(ProcessDefinition).where(ProcessDefinition.key == key)
+        .order_by(ProcessDefinition.version.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def latest_definitions():
+    newest = db.select(ProcessDefinition.key, db.func.max(ProcessDefinition.version).label("v")) \
+        .group_by(ProcessDefinition.key).subquery()
+    return db.session.execute(
+        db.select(ProcessDefinition).join(newest, db.and_(
+            ProcessDefinition.key == newest.c.key, ProcessDefinition.version == newest.c.v))
+        .order_by(ProcessDefinition.key)
+    ).scalars().all()
+
+
+def store_versions(processes, deployed_by=None):
+    """Store a new version of each process whose files changed; return the new rows."""
+    created = []
+    for process in processes:
+        current = latest_definition(process.key)
+        if current is not None and current.content_hash == process.content_hash:
+            continue
+        spec_dict = {
+            "spec": serializer.to_dict(process.spec),
+            "subprocess_specs": {k: serializer.to_dict(v) for k, v in process.subprocess_specs.items()},
+        }
+        row = ProcessDefinition(
+            key=process.key, name=process.name, version=(current.version + 1) if current else 1,
+            content_hash=process.content_hash, files=process.files,
+            spec_json=json.dumps(spec_dict), summary=process.summary,
+            deployed_by=deployed_by, deployed_at=clock.now(),
+        )
+        db.session.add(row)
+        created.append(row)
+    db.session.flush()
+    return created
+
+
+def spec_dicts(definition):
+    """The serialized spec of a version, parsed once per process (versions never change)."""
+    key = (definition.id, definition.content_hash)
+    if key not in _spec_cache:
+        _spec_cache[key] = json.loads(definition.spec_json)
+    return _spec_cache[key]

@@ -1,0 +1,82 @@
+"""SpiffWorkflow wiring: the parser, the serializer and the script engine the runtime uses."""
+import copy
+import json
+from decimal import Decimal
+
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser, VALIDATOR
+from SpiffWorkflow.spiff.parser.task_spec import ServiceTaskParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.defaults import ServiceTask
+
+from ..errors import AppError
+from .sandbox import SandboxEnvironment
+
+
+class ExactServiceTask(ServiceTask):
+    """Stores the handler's result as returned: no JSON round trip that would turn money into floats."""
+
+    def _execute(self, task):
+        task.data[self.result_variable] = task.workflow.script_engine.call_service(
+            task, operation_name=self.operation_name, operation_params=self.evaluate_params(task),
+        )
+        return True
+
+
+class Parser(SpiffBpmnParser):
+    OVERRIDE_PARSER_CLASSES = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("serviceTask"): (ServiceTaskParser, ExactServiceTask),
+    }
+
+    def __init__(self):
+        super().__init__(validator=VALIDATOR)
+
+
+class ScriptEngine(PythonScriptEngine):
+    def call_service(self, task, **kwargs):
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except (AppError, SpiffWorkflowException):
+            raise  # domain refusals reach the caller as they are
+        except Exception as err:
+            raise WorkflowTaskException(f"{type(err).__name__}: {err}", task=task, exception=err)
+
+
+def _make_serializer():
+    config = dict(SPIFF_CONFIG)
+    config[ExactServiceTask] = config.pop(ServiceTask)
+    registry = BpmnWorkflowSerializer.configure(config)
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+    return BpmnWorkflowSerializer(registry)
+
+
+serializer = _make_serializer()
+script_engine = ScriptEngine(environment=SandboxEnvironment())
+
+
+def dump_state(workflow):
+    """JSON of a workflow's state without its spec (kept once, on the definition row).
+
+    Mirrors BpmnWorkflowSerializer.serialize_json, whose encoder mode is what turns task
+    data such as Decimal into typed JSON; only the spec is left out.
+    """
+    serializer.registry._encoder_mode = True
+    try:
+        state = serializer.to_dict(workflow)
+        state.pop("spec"), state.pop("subprocess_specs")
+        return json.dumps(state, cls=serializer._encoder_cls, separators=(",", ":"))
+    finally:
+        serializer.registry._encoder_mode = False
+
+
+def load_state(state_json, spec_dicts):
+    state = json.loads(state_json)
+    state.update(copy.deepcopy(spec_dicts))
+    workflow = serializer.from_dict(state)
+    workflow.script_engine = script_engine
+    return workflow

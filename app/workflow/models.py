@@ -1,0 +1,39 @@
+from ..extensions import db
+
+
+class ProcessDefinition(db.Model):
+    """One deployed version of a process: the source files it was built from and its parsed spec."""
+    __tablename__ = "process_definition"
+    __table_args__ = (db.UniqueConstraint("key", "version", name="uq_process_definition_key_version"),)
+    id = db.Column(db.Integer, primary_key=True)
+    key = db.Column(db.String(128), nullable=False, index=True)
+    name = db.Column(db.String(255), nullable=False)
+    version = db.Column(db.Integer, nullable=False)
+    content_hash = db.Column(db.String(64), nullable=False)
+    files = db.Column(db.JSON, nullable=False)          # {filename: source text}
+    spec_json = db.Column(db.Text, nullable=False)      # serialized spec and subprocess specs
+    summary = db.Column(db.JSON, nullable=False)        # roles, start roles, user tasks, start form
+    deployed_by = db.Column(db.String(64))
+    deployed_at = db.Column(db.DateTime(timezone=True), nullable=False)
+
+
+class ProcessInstance(db.Model):
+    __tablename__ = "process_instance"
+    id = db.Column(db.Integer, primary_key=True)
+    definition_id = db.Column(db.ForeignKey("process_definition.id"), nullable=False, index=True)
+    process_key = db.Column(db.String(128), nullable=False, index=True)
+    business_key = db.Column(db.String(64), index=True)
+    # running: engine work pending; waiting: only human tasks or timers; completed; error; terminated
+    status = db.Column(db.String(16), nullable=False, index=True)
+    state = db.Column(db.Text, nullable=False)
+    serializer_version = db.Column(db.String(16), nullable=False)
+    error = db.Column(db.Text)
+    started_by = db.Column(db.String(64))
+    started_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    ended_at = db.Column(db.DateTime(timezone=True))
+    next_timer_at = db.Column(db.DateTime(timezone=True), index=True)
+    lock_version = db.Column(db.Integer, nullable=False)
+
+    definition = db.relationship(ProcessDefinition)
+    # A lost race on the same instance raises StaleDataError instead of stepping twice.
+    __mapper_args__ = {"version_id_col": lock_version}

@@ -1,0 +1,111 @@
+"""Running process instances: start, step, complete user tasks, persist the state."""
+import copy
+import uuid
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from .. import clock
+from ..errors import AppError, Conflict, NotFound
+from ..extensions import db
+from .definitions import latest_definition, spec_dicts
+from .engine import dump_state, load_state, script_engine, serializer
+from .models import ProcessInstance
+from .services import Step, running_step
+
+
+class ProcessError(AppError):
+    """A script, condition or service task failed; nothing of the step was kept."""
+    status = 422
+    code = "process_error"
+
+
+def _save(instance, workflow):
+    instance.state = dump_state(workflow)
+    instance.serializer_version = serializer.VERSION
+    if workflow.is_completed():
+        instance.status, instance.ended_at = "completed", clock.now()
+    else:
+        instance.status = "waiting"
+
+
+def _run_engine(instance, workflow, actor, action):
+    step = Step(instance.id, instance.process_key, instance.business_key, actor)
+    try:
+        with running_step(step):
+            action()
+            workflow.do_engine_steps()
+    except AppError:
+        raise
+    except SpiffWorkflowException as err:
+        task_spec = getattr(err, "task_spec", None)
+        where = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", "")
+        raise ProcessError(f"the process stopped at {where or 'a step'}: {err}",
+                           {"element": [where or ""]}) from err
+
+
+def start_instance(process_key, data, actor, business_key=None):
+    """Create an instance on the newest version and run it to its first wait."""
+    definition = latest_definition(process_key)
+    if definition is None:
+        raise NotFound(f"no deployed process '{process_key}'")
+    specs = spec_dicts(definition)
+    spec = serializer.from_dict(copy.deepcopy(specs["spec"]))
+    subprocess_specs = {k: serializer.from_dict(copy.deepcopy(v)) for k, v in specs["subprocess_specs"].items()}
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
+    instance = ProcessInstance(
+        definition=definition, process_key=process_key,
+        business_key=business_key or f"{process_key}-{uuid.uuid4().hex[:12]}",
+        status="running", state="{}", serializer_version=serializer.VERSION,
+        started_by=actor, started_at=clock.now(),
+    )
+    db.session.add(instance)
+    db.session.flush()  # handlers may need the instance id
+    workflow.data.update(copy.deepcopy(data))
+    start = workflow.get_tasks(state=TaskState.READY)
+    for task in start:
+        task.data.update(copy.deepcopy(data))
+    _run_engine(instance, workflow, actor, lambda: None)
+    _save(instance, workflow)
+    return instance, workflow
+
+
+def load(instance_id):
+    instance = db.session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"process instance {instance_id} does not exist")
+    return instance, load_state(instance.state, spec_dicts(instance.definition))
+
+
+def find_task(workflow, task_guid):
+    try:
+        return workflow.get_task_from_id(uuid.UUID(str(task_guid)))
+    except Exception:
+        return None
+
+
+def complete_user_task(instance, workflow, task_guid, data, actor):
+    """Merge the form data into the task, complete it and run until the next wait."""
+    task = find_task(workflow, task_guid)
+    if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+        raise Conflict("this task is no longer waiting for input")
+
+    def finish():
+        task.data.update(data)
+        task.run()
+
+    _run_engine(instance, workflow, actor, finish)
+    _save(instance, workflow)
+
+
+def ready_user_tasks(workflow):
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def task_lane(task):
+    return task.task_spec.lane
+
+
+def task_properties(task):
+    return dict((getattr(task.task_spec, "extensions", None) or {}).get("properties", {}))

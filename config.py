@@ -1,0 +1,54 @@
+"""Configuration, read from the environment (see CONTRACT.md)."""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _flag(name, default):
+    return os.environ.get(name, str(default)).strip().lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'loanflow.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Development gets a random key per process; ProductionConfig refuses to start without one.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    PROCESSES_DIR = os.environ.get("PROCESSES_DIR", str(BASE_DIR / "processes"))
+    FORMS_DIR = os.environ.get("FORMS_DIR", str(BASE_DIR / "forms"))
+    SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)
+    DEPLOY_ON_START = _flag("DEPLOY_ON_START", True)
+    TOKEN_MAX_AGE_SECONDS = int(os.environ.get("TOKEN_MAX_AGE_SECONDS", 8 * 3600))
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    LANGUAGES = ("zh_CN", "en")
+
+    API_TITLE = "LoanFlow API"
+    API_VERSION = "1.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SCHEDULER_ENABLED = False
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
+
+    def __init__(self):
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production")
+
+
+def config_for(name=None):
+    name = name or os.environ.get("APP_ENV", "development")
+    return {"development": Config, "test": TestConfig, "production": ProductionConfig}[name]()

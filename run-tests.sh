@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets everything up from a fresh clone and runs the whole suite twice: on SQLite, then on a
+# throwaway PostgreSQL server started here on loopback (Debian's postgresql is installed if missing).
+set -euo pipefail
+cd "$(dirname "$0")"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+
+echo "== test suite on SQLite"
+.venv/bin/python -m pytest -q "$@"
+
+echo "== test suite on PostgreSQL"
+source scripts/postgres.sh
+start_postgres
+trap stop_postgres EXIT
+TEST_DATABASE_URL="$POSTGRES_URL" .venv/bin/python -m pytest -q "$@"
