@@ -1,0 +1,47 @@
+"""Driving a loan case through the inbox over HTTP, the way staff do."""
+
+
+def apply(api, amount, customer_id=1, product_code="PERSONAL_EI", term_months=36, user="loan_officer"):
+    response = api.post("/api/loan-applications", user, json={
+        "customer_id": customer_id, "product_code": product_code, "amount": amount,
+        "term_months": term_months, "purpose": "经营周转 working capital",
+        "collateral": [{"type": "mortgage", "description": "商铺 shop", "value": "3000000.00"}],
+    })
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def open_task(api, business_key, task_spec_id=None):
+    tasks = api.get(f"/api/tasks?scope=all&business_key={business_key}", "supervisor").get_json()["items"]
+    if task_spec_id is None:
+        return tasks
+    matching = [t for t in tasks if t["task_spec_id"] == task_spec_id]
+    assert matching, f"no open {task_spec_id} in {[t['task_spec_id'] for t in tasks]}"
+    return matching[0]
+
+
+def act(api, business_key, task_spec_id, user, data, expect=200):
+    """Claim and complete the open task `task_spec_id` of a case as `user`."""
+    task = open_task(api, business_key, task_spec_id)
+    claim = api.post(f"/api/tasks/{task['id']}/claim", user)
+    if expect != 200 and claim.status_code == expect:
+        return claim
+    assert claim.status_code == 200, claim.get_json()
+    response = api.post(f"/api/tasks/{task['id']}/complete", user, json={"data": data})
+    assert response.status_code == expect, response.get_json()
+    return response
+
+
+APPROVE = {"decision": "approve", "comment": "同意"}
+COMPLETE_DOCUMENTS = {"documents_complete": True, "site_visit_done": True, "notes": "资料齐全"}
+
+
+def payout(amount):
+    return {"payee_account": "6222020200112233445", "payee_bank": "工商银行杭州分行", "payout_amount": amount}
+
+
+def disburse(api, business_key, amount):
+    act(api, business_key, "sign_contract", "loan_officer",
+        {"contract_number": f"HT-{business_key}", "signed_on": "2026-11-23"})
+    act(api, business_key, "prepare_payout", "cashier", payout(amount))
+    act(api, business_key, "check_payout", "finance_manager", {"decision": "approve", "comment": "核对无误"})
