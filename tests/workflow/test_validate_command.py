@@ -1,0 +1,62 @@
+"""`processes validate` names file, element and reason for each problem, and never crashes."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "generic"
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+def validate(runner, *paths):
+    return runner.invoke(args=["processes", "validate", *[str(p) for p in paths]])
+
+
+def test_the_shipped_processes_are_valid(runner):
+    result = validate(runner)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok:")
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("", "file is empty"),
+    ("<bpmn:definitions", "not well-formed XML"),
+    ('<?xml version="1.0"?><definitions xmlns="http://example.com/not-bpmn"/>', ""),
+])
+def test_broken_files_are_reported_not_raised(runner, tmp_path, text, reason):
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text(text)
+    result = validate(runner, broken)
+    assert result.exit_code == 1
+    assert result.output.startswith("broken.bpmn:")
+    assert reason in result.output
+    assert "Traceback" not in result.output
+
+
+def edited_copy(tmp_path, old, new):
+    source = (FIXTURES / "archive_request.bpmn").read_text()
+    assert old in source
+    target = tmp_path / "archive_request.bpmn"
+    target.write_text(source.replace(old, new))
+    return target
+
+
+def test_unknown_lane_role_is_reported(runner, tmp_path):
+    path = edited_copy(tmp_path, 'name="archive_keeper"', 'name="no_such_role"')
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert "archive_request.bpmn: approve_loan_of_file: lane 'no_such_role' is not a known role" in result.output
+
+
+def test_missing_form_unsafe_condition_and_unknown_service(runner, tmp_path):
+    path = edited_copy(tmp_path, "granted == True and copies &gt;= 1", "__import__('os').system('id')")
+    text = path.read_text().replace('value="archive_decision.json"', 'value="missing_form.json"')
+    path.write_text(text)
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert "approve_loan_of_file: form missing_form.json cannot be read" in result.output
+    assert "decide: condition is not allowed" in result.output
