@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 from ..loans import customers
 from ..transaction import transactional
 from .schemas import CustomerRequest, CustomerSchema
-from .security import AUTHENTICATED, rule
+from .security import AUTHENTICATED, current_api_user, rule
 
 blp = Blueprint("customers", __name__, description="Customers")
 
@@ -14,7 +14,8 @@ blp = Blueprint("customers", __name__, description="Customers")
 @blp.response(201, CustomerSchema)
 @transactional
 def create_customer(body):
-    return customers.create_customer(body["type"], body["name"], body["id_number"], body["phone"])
+    return customers.create_customer(body["type"], body["name"], body["id_number"], body["phone"],
+                                     actor=current_api_user().username)
 
 
 @blp.route("/customers/<int:customer_id>", methods=["GET"])

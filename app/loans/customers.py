@@ -1,5 +1,6 @@
 """Customers: individuals with a checked resident ID, enterprises with a checked credit code."""
 from .. import clock
+from ..audit import record_event
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from .identity import validate_phone, validate_resident_id, validate_unified_social_credit_code
@@ -8,7 +9,7 @@ from .models import Customer
 ID_CHECKS = {"individual": validate_resident_id, "enterprise": validate_unified_social_credit_code}
 
 
-def create_customer(customer_type, name, id_number, phone, **profile):
+def create_customer(customer_type, name, id_number, phone, actor=None, **profile):
     errors = {}
     if customer_type not in ID_CHECKS:
         errors["type"] = ["must be individual or enterprise"]
@@ -30,6 +31,8 @@ def create_customer(customer_type, name, id_number, phone, **profile):
                         phone=phone, created_at=clock.now(), **profile)
     db.session.add(customer)
     db.session.flush()
+    record_event("customer_created", actor, subject=f"customer:{customer.id}",
+                 after={"type": customer_type, "name": customer.name, "id_number": id_number})
     return customer
 
 
