@@ -31,11 +31,24 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.close()
 
 
-def _deploy_on_start(app):
+def _deploy_once(app):
+    """Deploy changed process files before the first request a server process handles.
+
+    Done on the first request rather than in create_app so that CLI commands (db upgrade,
+    processes validate) never deploy as a side effect.
+    """
+    state = {"done": False}
+
+    @app.before_request
+    def deploy_before_first_request():
+        if not state["done"]:
+            state["done"] = True
+            _deploy_processes()
+
+
+def _deploy_processes():
     from .deployment import DeployRefused, deploy_folder
-    with app.app_context():
-        if not inspect(db.engine).has_table("process_definition"):
-            return  # `flask db upgrade` has not run yet
+    if inspect(db.engine).has_table("process_definition"):
         try:
             created = deploy_folder("system")
             for row in created:
@@ -70,5 +83,5 @@ def create_app(config=None):
     register_cli(app)
 
     if app.config.get("DEPLOY_ON_START") and not app.config.get("TESTING"):
-        _deploy_on_start(app)
+        _deploy_once(app)
     return app

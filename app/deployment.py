@@ -4,6 +4,7 @@ The workflow package checks what it can alone; this module adds the known roles 
 forms (inbox) and the registered service handlers, then stores changed definitions.
 """
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from .auth.models import Role
 from .errors import ValidationFailed
@@ -20,11 +21,20 @@ class DeployRefused(ValidationFailed):
 
 
 def known_roles():
-    return set(db.session.execute(db.select(Role.code)).scalars())
+    """Role codes lanes may name, or None when the database has no schema yet."""
+    try:
+        return set(db.session.execute(db.select(Role.code)).scalars())
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
 
 
 def check_sources(sources):
-    return validate_sources(sources, known_roles(), registered_services(), form_problems)
+    roles = known_roles()
+    problems, processes = validate_sources(sources, roles, registered_services(), form_problems)
+    if roles is None:
+        problems.append(Problem("", "", "lanes not checked against roles: run `flask --app wsgi db upgrade` first"))
+    return problems, processes
 
 
 def check_folder(names=None):
