@@ -29,7 +29,8 @@ def _field_messages(messages):
 def register_error_handlers(app):
     def handle_http_exception(error):
         if not request.path.startswith("/api"):
-            return error
+            from ..web.errors import render_http_error
+            return render_http_error(error)
         data = getattr(error, "data", None) or {}
         if error.code == 422 and "messages" in data:
             return error_response(422, "validation_failed", "the request has invalid fields",

@@ -1,7 +1,39 @@
-"""Server-rendered pages: login, home, inbox, task forms (zh_CN first, English on request)."""
+"""Server-rendered pages: login, home, inbox, task forms, loans (zh_CN first, English on request)."""
+from flask_babel import get_locale
+from flask_login import current_user
+
+from ..extensions import login_manager
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+}
 
 
 def init_web(app):
+    from ..auth.models import User
+    from ..extensions import db
     from . import i18n, pages
+
     i18n.init_i18n(app)
     app.register_blueprint(pages.bp)
+    login_manager.login_view = "web.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+        return user if user is not None and user.active else None
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.context_processor
+    def page_globals():
+        return {"user": current_user, "has_page": lambda endpoint: endpoint in app.view_functions,
+                "get_locale": get_locale}

@@ -7,5 +7,10 @@ def render_app_error(error):
                            details=error.details), error.status
 
 
+def render_http_error(error):
+    return render_template("error.html", status=error.code, message=error.description,
+                           details={}), error.code
+
+
 def render_unexpected():
     return render_template("error.html", status=500, message=None, details={}), 500

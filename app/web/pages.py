@@ -1,2 +1,156 @@
-from flask import Blueprint
-bp = Blueprint("web", __name__)
+"""The staff pages. Each POST calls one service function, like the API does."""
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import clock
+from ..auth import service as auth
+from ..auth.models import Role
+from ..errors import Conflict, Forbidden, ValidationFailed
+from ..extensions import db
+from ..inbox import queries, service
+from ..inbox.forms import load_form
+from ..loans.models import Customer, Loan
+from ..loans.schedule import REPAYMENT_METHODS
+from .formrender import form_fields, submitted_data
+
+bp = Blueprint("web", __name__, template_folder="templates")
+CLASSES = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
+TABS = {"mine": ("mine", "open"), "claimable": ("role", "open"), "all": ("all", "open"), "done": ("mine", "completed")}
+
+
+def actor():
+    return auth.actor_of(current_user)
+
+
+def role_names():
+    return {r.code: r.name_zh for r in db.session.execute(db.select(Role)).scalars()}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            user = auth.authenticate(request.form.get("username"), request.form.get("password"))
+        except auth.Unauthorized:
+            error = _("Wrong username or password.")
+        else:
+            login_user(user)
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.home"))
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    return redirect(url_for("web.login"))
+
+
+def key_figures():
+    active = db.select(Loan).where(Loan.status == "active").subquery()
+    outstanding = db.session.execute(db.select(db.func.coalesce(db.func.sum(active.c.outstanding_principal), 0))).scalar_one()
+    count = db.session.execute(db.select(db.func.count()).select_from(active)).scalar_one()
+    overdue = db.session.execute(db.select(db.func.count()).select_from(active).where(active.c.dpd > 0)).scalar_one()
+    return {
+        "outstanding": Decimal(outstanding).quantize(Decimal("0.01")),
+        "customers": db.session.execute(db.select(db.func.count(Customer.id))).scalar_one(),
+        "active_loans": count,
+        "overdue_rate": f"{overdue * 100 / count:.1f}%" if count else "0.0%",
+    }
+
+
+@bp.route("/")
+@login_required
+def home():
+    mine, claimable = queries.open_count(actor())
+    messages, _total = queries.list_tasks(actor(), per_page=5, scope="role")
+    return render_template("home.html", mine=mine, claimable=claimable, figures=key_figures(),
+                           messages=messages, business_date=clock.business_date())
+
+
+@bp.route("/inbox")
+@login_required
+def inbox():
+    tab = request.args.get("tab", "mine")
+    if tab not in TABS or (tab == "all" and not actor().sees_all):
+        tab = "mine"
+    scope, status = TABS[tab]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    filters = {k: request.args.get(k) or None for k in ("process_key", "business_key")}
+    tasks, total = queries.list_tasks(actor(), page=page, per_page=20, scope=scope, status=status, **filters)
+    return render_template("inbox.html", tab=tab, tasks=tasks, total=total, page=page, pages=(total + 19) // 20,
+                           filters=filters, roles=role_names(), now=clock.now(), sees_all=actor().sees_all)
+
+
+def render_task(task, values=None, errors=None, status=200):
+    schema = load_form(task.form) if task.form else None
+    case_data = service.current_data(task)
+    values = case_data if values is None else values
+    fields = form_fields(schema, values, errors) if schema else []
+    facts = {k: v for k, v in case_data.items() if isinstance(v, (str, int, Decimal)) and not isinstance(v, bool)}
+    return render_template("task.html", task=task, schema=schema, fields=fields, facts=facts,
+                           roles=role_names(), mine=task.assignee == current_user.username), status
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def task_page(task_id):
+    task = service.get_task(task_id)
+    service.require_visible(task, actor())
+    return render_task(task)
+
+
+def _task_action(task_id, action, done_message):
+    try:
+        action()
+    except (Forbidden, Conflict) as err:
+        flash(err.message, "error")
+        task = service.get_task(task_id)
+        service.require_visible(task, actor())
+        return render_task(task, status=err.status)
+    flash(done_message, "ok")
+    return redirect(url_for("web.task_page", task_id=task_id))
+
+
+@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@login_required
+def claim(task_id):
+    return _task_action(task_id, lambda: service.claim_task(task_id, actor()), _("Task claimed."))
+
+
+@bp.route("/tasks/<int:task_id>/release", methods=["POST"])
+@login_required
+def release(task_id):
+    return _task_action(task_id, lambda: service.release_task(task_id, actor()), _("Task released."))
+
+
+@bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
+@login_required
+def complete(task_id):
+    task = service.get_task(task_id)
+    schema = load_form(task.form) if task.form else {"properties": {}}
+    data = submitted_data(schema, request.form)
+    try:
+        done, _created = service.complete_task(task_id, actor(), data)
+    except ValidationFailed as err:
+        db.session.rollback()
+        return render_task(service.get_task(task_id), values=data, errors=err.details, status=422)
+    except (Forbidden, Conflict) as err:
+        flash(err.message, "error")
+        return render_task(service.get_task(task_id), values=data, status=err.status)
+    flash(_("Completed: %(name)s", name=done.name), "ok")
+    return redirect(url_for("web.inbox"))
+
+
+@bp.route("/loans/<int:loan_id>")
+@login_required
+def loan_page(loan_id):
+    loan = db.session.get(Loan, loan_id)
+    if loan is None:
+        abort(404)
+    return render_template("loan.html", loan=loan, classes=CLASSES, methods=REPAYMENT_METHODS,
+                           customer=db.session.get(Customer, loan.customer_id))

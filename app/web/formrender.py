@@ -1,0 +1,89 @@
+"""Task forms in HTML: JSON Schema properties → inputs, and posted fields → typed JSON."""
+import json
+from dataclasses import dataclass, field
+
+LONG_TEXT_NAMES = {"notes", "comment", "reasons", "findings", "reason", "evidence", "missing_documents",
+                   "supplement_notes"}
+
+
+@dataclass
+class Field:
+    name: str
+    title: str
+    kind: str
+    required: bool
+    value: str = ""
+    options: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+def _kind(name, prop):
+    kind = prop.get("type")
+    if "enum" in prop:
+        return "select"
+    if kind == "boolean":
+        return "checkbox"
+    if kind in ("integer", "number"):
+        return kind
+    if kind in ("array", "object"):
+        return "json"
+    if prop.get("format") in ("date", "money"):
+        return prop["format"]
+    if name in LONG_TEXT_NAMES or prop.get("maxLength", 0) > 200:
+        return "textarea"
+    return "text"
+
+
+def _display(kind, value):
+    if value is None:
+        return ""
+    if kind == "json":
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if kind == "checkbox":
+        return "on" if value is True else ""
+    return str(value)
+
+
+def form_fields(schema, values=None, errors=None):
+    values, errors = values or {}, errors or {}
+    required = set(schema.get("required", []))
+    fields = []
+    for name, prop in schema.get("properties", {}).items():
+        kind = _kind(name, prop)
+        labels = prop.get("enumNames") or prop.get("enum", [])
+        fields.append(Field(
+            name=name, title=prop.get("title", name), kind=kind, required=name in required,
+            value=_display(kind, values.get(name)), options=list(zip(prop.get("enum", []), labels)),
+            errors=errors.get(name, []),
+        ))
+    return fields
+
+
+def _typed(kind, raw):
+    if kind == "integer":
+        return int(raw) if raw.lstrip("-").isdigit() else raw
+    if kind == "number":
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    if kind == "json":
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+def submitted_data(schema, form):
+    """Typed data from a posted form; empty optional fields are left out, so the schema decides."""
+    data = {}
+    for name, prop in schema.get("properties", {}).items():
+        kind = _kind(name, prop)
+        if kind == "checkbox":
+            data[name] = form.get(name) == "on"
+            continue
+        raw = (form.get(name) or "").strip()
+        if raw:
+            data[name] = _typed(kind, raw)
+    return data
