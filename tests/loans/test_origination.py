@@ -1,6 +1,8 @@
 """The origination story over HTTP: application, approval levels from the DMN, disbursement."""
 from decimal import Decimal
 
+import pytest
+
 from app.extensions import db
 from app.loans.models import LedgerEntry
 
@@ -86,3 +88,18 @@ def test_incomplete_documents_loop_until_complete(api):
     act(api, key, "supplement_documents", "loan_officer", {"supplement_notes": "已收营业执照"})
     act(api, key, "check_completeness", "loan_officer", COMPLETE_DOCUMENTS)
     assert open_task(api, key, "branch_manager_review")
+
+
+@pytest.mark.parametrize("product_code, method", [
+    ("PERSONAL_EI", "equal_installment"), ("SME_EP", "equal_principal"), ("BRIDGE_IO", "interest_only")])
+def test_disbursed_schedule_sums_to_the_principal_for_each_method(api, product_code, method):
+    created = apply(api, "123456.78", product_code=product_code, term_months=12)
+    key = created["business_key"]
+    act(api, key, "check_completeness", "loan_officer", COMPLETE_DOCUMENTS)
+    act(api, key, "branch_manager_review", "branch_manager", APPROVE)
+    act(api, key, "risk_review", "risk_officer", APPROVE)
+    disburse(api, key, "123456.78")
+    loan = api.get(f"/api/loans/{application(api, created['id'])['loan_id']}", "loan_officer").get_json()
+    assert loan["repayment_method"] == method
+    assert sum(Decimal(row["principal"]) for row in loan["schedule"]) == Decimal("123456.78")
+    assert all(Decimal(r["total_due"]) == Decimal(r["principal"]) + Decimal(r["interest"]) for r in loan["schedule"])
