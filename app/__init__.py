@@ -71,9 +71,9 @@ def create_app(config=None):
     _import_models()
 
     from . import handlers  # noqa: F401 - registers the service-task handlers
-    from .auth.service import actor_by_username
+    from .auth.service import actor_by_username, overseer_usernames
     from .inbox.actors import use_directory
-    use_directory(actor_by_username)
+    use_directory(actor_by_username, overseer_usernames)
 
     from .api import init_api
     init_api(app)

@@ -3,6 +3,8 @@
 The workflow package checks what it can alone; this module adds the known roles (auth), the
 forms (inbox) and the registered service handlers, then stores changed definitions.
 """
+from pathlib import Path
+
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -58,3 +60,18 @@ def deploy_sources(sources, deployed_by=None):
 
 def deploy_folder(deployed_by=None):
     return deploy_sources(read_sources(current_app.config["PROCESSES_DIR"]), deployed_by)
+
+
+def deploy_upload(files, deployed_by):
+    """Deploy edited files together with the rest of the folder, then keep them in the folder.
+
+    The files are written only after the new versions are committed, so a refused upload leaves
+    both the deployed versions and the designer's folder as they were.
+    """
+    folder = Path(current_app.config["PROCESSES_DIR"])
+    sources = read_sources(folder)
+    sources.update(files)
+    created = deploy_sources(sources, deployed_by)
+    for name, text in files.items():
+        (folder / Path(name).name).write_text(text, encoding="utf-8")
+    return created

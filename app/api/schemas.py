@@ -1,4 +1,6 @@
 """Marshmallow schemas of the API's requests and responses."""
+from datetime import timezone
+
 from marshmallow import Schema, fields, validate
 
 MONEY_RANGE = validate.Range(min=0, min_inclusive=False, max=10**12)
@@ -235,3 +237,112 @@ class LoanSchema(Schema):
 
 class BusinessDateSchema(Schema):
     business_date = fields.Date()
+
+
+class BulkAssignRequest(Schema):
+    task_ids = fields.List(fields.Int(strict=True), required=True, validate=validate.Length(min=1, max=500))
+    username = fields.Str(required=True)
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class DelegateRequest(Schema):
+    username = fields.Str(required=True)
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class SubstitutionRequest(Schema):
+    username = fields.Str(load_default=None)
+    substitute = fields.Str(required=True)
+    starts_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    ends_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class SubstitutionSchema(Schema):
+    id = fields.Int()
+    username = fields.Str()
+    substitute = fields.Str()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    reason = fields.Str()
+    created_by = fields.Str()
+
+
+class NotificationSchema(Schema):
+    id = fields.Int()
+    message = fields.Str()
+    task_id = fields.Int(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class RoleQueue(Schema):
+    role = fields.Str()
+    open = fields.Int()
+    unclaimed = fields.Int()
+    overdue = fields.Int()
+    oldest_created_at = fields.DateTime(allow_none=True)
+
+
+class PersonQueue(Schema):
+    username = fields.Str()
+    open = fields.Int()
+    overdue = fields.Int()
+
+
+class QueueOverview(Schema):
+    roles = fields.List(fields.Nested(RoleQueue))
+    people = fields.List(fields.Nested(PersonQueue))
+    oldest = fields.List(fields.Nested(TaskSchema))
+    overdue = fields.List(fields.Nested(TaskSchema))
+
+
+class QueueArgs(Schema):
+    process_key = fields.Str()
+    role = fields.Str()
+    assignee = fields.Str()
+    business_key = fields.Str()
+
+
+class NodeConfigRequest(Schema):
+    process_key = fields.Str(required=True)
+    node_id = fields.Str(required=True)
+    roles = fields.List(fields.Str(), load_default=None)
+    due_in = fields.Str(load_default=None)
+    four_eyes_group = fields.Str(load_default=None)
+    exclude_initiator = fields.Bool(load_default=None)
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class NodeConfigSchema(Schema):
+    id = fields.Int()
+    process_key = fields.Str()
+    node_id = fields.Str()
+    version = fields.Int()
+    roles = fields.List(fields.Str(), allow_none=True)
+    due_in = fields.Str(allow_none=True)
+    four_eyes_group = fields.Str(allow_none=True)
+    exclude_initiator = fields.Bool(allow_none=True)
+    changed_by = fields.Str()
+    changed_at = fields.DateTime()
+
+
+class NodeConfigArgs(Schema):
+    process_key = fields.Str()
+
+
+class DeployRequest(Schema):
+    files = fields.Dict(keys=fields.Str(validate=validate.Regexp(r"^[\w\-. ]+\.(bpmn|dmn)$")),
+                        values=fields.Str(validate=validate.Length(max=2_000_000)), required=True)
+
+
+class DeployResponse(Schema):
+    deployed = fields.List(fields.Nested(DefinitionSchema))
+
+
+class DiagramSchema(Schema):
+    process_key = fields.Str()
+    version = fields.Int()
+    files = fields.Dict(keys=fields.Str(), values=fields.Str())
+    completed = fields.List(fields.Str())
+    active = fields.List(fields.Str())

@@ -1,6 +1,6 @@
 from flask_smorest import Blueprint
 
-from ..inbox import queries, service
+from ..inbox import queries, service, supervision
 from ..inbox.forms import load_form
 from .schemas import (AssignRequest, CompleteRequest, CompleteResponse, ReleaseRequest,
                       TaskDetailSchema, TaskListArgs, TaskPage, TaskSchema)
@@ -63,4 +63,4 @@ def complete_task(body, task_id):
 @blp.arguments(AssignRequest)
 @blp.response(200, TaskSchema)
 def assign_task(body, task_id):
-    return service.assign_task(task_id, current_actor(), body["username"], body.get("reason"))
+    return supervision.assign_task(task_id, current_actor(), body["username"], body.get("reason"))

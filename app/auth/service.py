@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..errors import AppError
 from ..extensions import db
 from ..inbox.actors import Actor
-from .models import User
+from .models import Role, User
 
 
 class Unauthorized(AppError):
@@ -69,3 +69,9 @@ def actor_by_username(username):
 
 def can_design(user):
     return any(r.designs_processes for r in user.roles)
+
+
+def overseer_usernames():
+    """Active users whose roles oversee every queue: they hear of overdue tasks."""
+    return list(db.session.execute(
+        db.select(User.username).join(User.roles).where(Role.oversees_queues, User.active).distinct()).scalars())

@@ -21,6 +21,12 @@ class HumanTask(db.Model):
     claimed_at = db.Column(db.DateTime(timezone=True))
     completed_by = db.Column(db.String(64), index=True)
     completed_at = db.Column(db.DateTime(timezone=True))
+    # Delegation: the owner hands the work to a delegate, who proposes the data; the owner confirms.
+    owner = db.Column(db.String(64))
+    delegate = db.Column(db.String(64), index=True)
+    delegation_state = db.Column(db.String(16))  # pending (delegate works), resolved (back to owner)
+    proposed_data = db.Column(db.JSON)
+    escalated_at = db.Column(db.DateTime(timezone=True))
 
     roles = db.relationship("HumanTaskRole", cascade="all, delete-orphan", lazy="selectin")
     instance = db.relationship("ProcessInstance")
@@ -53,3 +59,27 @@ class NodeConfig(db.Model):
     exclude_initiator = db.Column(db.Boolean)
     changed_by = db.Column(db.String(64))
     changed_at = db.Column(db.DateTime(timezone=True), nullable=False)
+
+
+class Substitution(db.Model):
+    """Out of office: while the period runs, work assigned to `username` goes to `substitute`."""
+    __tablename__ = "substitution"
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(64), nullable=False, index=True)
+    substitute = db.Column(db.String(64), nullable=False)
+    starts_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    ends_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    reason = db.Column(db.Text, nullable=False)
+    created_by = db.Column(db.String(64), nullable=False)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+
+
+class Notification(db.Model):
+    """A message to one person about a task: reassigned, delegated, returned, overdue."""
+    __tablename__ = "notification"
+    id = db.Column(db.Integer, primary_key=True)
+    recipient = db.Column(db.String(64), nullable=False, index=True)
+    message = db.Column(db.Text, nullable=False)
+    task_id = db.Column(db.ForeignKey("human_task.id", ondelete="CASCADE"), index=True)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    read_at = db.Column(db.DateTime(timezone=True))

@@ -28,7 +28,7 @@ def four_eyes_refusal(task, username):
             db.select(HumanTask.id).where(
                 case_filter(HumanTask, task),
                 HumanTask.status == "completed",
-                HumanTask.completed_by == username,
+                db.or_(HumanTask.completed_by == username, HumanTask.delegate == username),
                 HumanTask.four_eyes_group == task.four_eyes_group,
                 HumanTask.task_spec_id != task.task_spec_id,
             ).limit(1)

@@ -1,23 +1,17 @@
 """The inbox's business steps. Each public function is one transaction."""
 from .. import clock
 from ..audit import record_event
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, ValidationFailed
 from ..extensions import db
 from ..transaction import transactional
 from ..workflow import runtime
 from ..workflow.definitions import latest_definition
-from .actors import find_actor
 from .forms import load_form, validated_form_data
 from .models import HumanTask
-from .rules import four_eyes_refusal, holds_task_role, require_may_act
+from .rules import holds_task_role, require_may_act
+from . import supervision
+from .lookup import get_task, require_open
 from .sync import sync_tasks
-
-
-def get_task(task_id):
-    task = db.session.get(HumanTask, task_id)
-    if task is None:
-        raise NotFound(f"task {task_id} does not exist")
-    return task
 
 
 def current_data(task):
@@ -34,11 +28,6 @@ def require_visible(task, actor):
             or holds_task_role(task, actor):
         return
     raise Forbidden("this task is not in any of your queues", code="wrong_role")
-
-
-def _require_open(task):
-    if task.status != "open":
-        raise Conflict(f"task {task.id} is already {task.status}", code="task_closed")
 
 
 @transactional
@@ -67,7 +56,7 @@ def start_process(process_key, data, actor, business_key=None):
 @transactional
 def claim_task(task_id, actor):
     task = get_task(task_id)
-    _require_open(task)
+    require_open(task)
     require_may_act(task, actor)
     if task.assignee == actor.username:
         return task
@@ -87,10 +76,12 @@ def claim_task(task_id, actor):
 @transactional
 def release_task(task_id, actor, reason=None):
     task = get_task(task_id)
-    _require_open(task)
+    require_open(task)
     if task.assignee != actor.username and not actor.sees_all:
         raise Forbidden("only the assignee or a supervisor may release this task", code="not_assignee")
     before = task.assignee
+    if before and before != actor.username:
+        supervision.notify(before, f"{actor.username}: {task.name} ({task.business_key}) → queue. {reason or ''}", task)
     task.assignee, task.claimed_at = None, None
     record_event("task_released", actor.username, instance_id=task.instance_id, task_id=task.id,
                  business_key=task.business_key, subject=task.task_spec_id,
@@ -102,11 +93,15 @@ def release_task(task_id, actor, reason=None):
 def complete_task(task_id, actor, data):
     """Validate the form, complete the task, advance the process; return the new open tasks."""
     task = get_task(task_id)
-    _require_open(task)
+    require_open(task)
     if task.assignee and task.assignee != actor.username:
         raise Conflict(f"this task is claimed by {task.assignee}", code="already_claimed")
     require_may_act(task, actor)
+    if task.delegation_state == "resolved" and not data:
+        data = task.proposed_data  # the owner confirms what the delegate entered
     values = validated_form_data(load_form(task.form), data or {}) if task.form else {}
+    if task.delegation_state == "pending":
+        return supervision.resolve_delegation(task, actor, values), []
     instance, workflow = runtime.load(task.instance_id)
     runtime.complete_user_task(instance, workflow, task.task_guid, values, actor.username)
     done = db.session.execute(
@@ -122,27 +117,3 @@ def complete_task(task_id, actor, data):
     record_event("task_completed", actor.username, instance_id=instance.id, task_id=task.id,
                  business_key=task.business_key, subject=task.task_spec_id, after=values)
     return task, created
-
-
-@transactional
-def assign_task(task_id, actor, username, reason=None):
-    """A supervisor hands an open task to a person who holds one of its roles."""
-    if not actor.sees_all:
-        raise Forbidden("only supervisors reassign tasks", code="not_supervisor")
-    task = get_task(task_id)
-    _require_open(task)
-    target = find_actor(username)
-    if target is None:
-        raise ValidationFailed("no such user", {"username": [f"unknown user '{username}'"]})
-    if not holds_task_role(task, target):
-        raise ValidationFailed("the user holds none of the task's roles",
-                               {"username": [f"{username} holds none of {task.role_codes}"]})
-    refusal = four_eyes_refusal(task, username)
-    if refusal:
-        raise Forbidden(refusal, code="four_eyes")
-    before = task.assignee
-    task.assignee, task.claimed_at = username, clock.now()
-    record_event("task_assigned", actor.username, instance_id=task.instance_id, task_id=task.id,
-                 business_key=task.business_key, subject=task.task_spec_id,
-                 before={"assignee": before}, after={"assignee": username}, reason=reason)
-    return task
