@@ -63,6 +63,13 @@ def form_problems(filename):
         schema = load_form(filename)
     except NotFound as err:
         return [err.message]
+    return schema_problems(schema, filename)
+
+
+def schema_problems(schema, filename):
+    """Reasons a parsed form is not a usable JSON Schema of an object."""
+    if not isinstance(schema, dict):
+        return [f"form {filename} must be a JSON object"]
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as err:

@@ -1,0 +1,107 @@
+"""/processes: definitions and versions, diagrams (bpmn-js), live position of an instance, edit and deploy."""
+import json
+import re
+
+from flask import abort, jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from ..auth.service import can_design
+from ..deployment import DeployRefused, deploy_upload
+from ..extensions import db
+from ..inbox.forms import form_path, forms_dir, schema_problems
+from ..workflow import runtime
+from ..workflow.definitions import latest_definitions
+from ..workflow.models import ProcessDefinition
+from ..workflow.positions import node_states
+from .access import roles_required
+from .pages import bp
+
+DESIGNERS = ("process_designer", "admin")
+FORM_NAME = re.compile(r"^[\w\-]+\.json$")
+
+
+def own_file(definition):
+    """The file of a version that holds the process itself (others are called processes and DMN)."""
+    marker = re.compile(rf'<(\w+:)?process\b[^>]*\bid="{re.escape(definition.key)}"')
+    return next((name for name, text in definition.files.items() if marker.search(text)), None)
+
+
+def _definition(key, version=None):
+    query = db.select(ProcessDefinition).where(ProcessDefinition.key == key)
+    query = query.where(ProcessDefinition.version == version) if version else \
+        query.order_by(ProcessDefinition.version.desc()).limit(1)
+    definition = db.session.execute(query).scalar_one_or_none()
+    if definition is None:
+        abort(404)
+    return definition
+
+
+@bp.route("/processes")
+@login_required
+def processes():
+    return render_template("processes.html", definitions=latest_definitions(), designer=can_design(current_user))
+
+
+@bp.route("/processes/<key>")
+@login_required
+def process_page(key):
+    definition = _definition(key, request.args.get("version", type=int))
+    history = db.session.execute(db.select(ProcessDefinition).where(ProcessDefinition.key == key)
+                                 .order_by(ProcessDefinition.version.desc())).scalars().all()
+    return render_template("process.html", definition=definition, history=history,
+                           xml=definition.files[own_file(definition)], designer=can_design(current_user))
+
+
+@bp.route("/processes/instances/<int:instance_id>")
+@login_required
+def instance_diagram(instance_id):
+    instance, workflow = runtime.load(instance_id)
+    completed, active = node_states(workflow)
+    key = instance.process_key
+    markers = {"completed": completed.get(key, []), "active": active.get(key, [])}
+    return render_template("instance.html", instance=instance, markers=json.dumps(markers),
+                           xml=instance.definition.files[own_file(instance.definition)])
+
+
+@bp.route("/processes/<key>/edit")
+@roles_required(*DESIGNERS)
+def edit_process(key):
+    definition = _definition(key)
+    name = own_file(definition)
+    return render_template("modeler.html", definition=definition, filename=name, xml=definition.files[name])
+
+
+@bp.route("/processes/deploy", methods=["POST"])
+@roles_required(*DESIGNERS)
+def deploy_from_browser():
+    """The modeler posts {filename: xml}; validation refuses a broken file with the CLI's messages."""
+    files = (request.get_json(silent=True) or {}).get("files")
+    if not isinstance(files, dict) or not all(
+            isinstance(k, str) and re.match(r"^[\w\-]+\.(bpmn|dmn)$", k) and isinstance(v, str) for k, v in files.items()):
+        return jsonify({"error": {"code": "bad_request", "message": "send {files: {name.bpmn: xml}}"}}), 400
+    try:
+        created = deploy_upload(files, current_user.username)
+    except DeployRefused as err:
+        return jsonify({"error": {"code": err.code, "message": err.message, "details": err.details}}), 422
+    return jsonify({"deployed": [{"key": d.key, "version": d.version} for d in created]})
+
+
+@bp.route("/processes/forms/<name>", methods=["GET", "POST"])
+@roles_required(*DESIGNERS)
+def edit_form(name):
+    if not FORM_NAME.match(name):
+        abort(404)
+    path = form_path(name)
+    text, problems, saved = (path.read_text(encoding="utf-8") if path.exists() else "{}"), [], False
+    if request.method == "POST":
+        text = request.form.get("schema", "")
+        try:
+            problems = schema_problems(json.loads(text), name)
+        except ValueError as err:
+            problems = [f"not JSON: {err}"]
+        if not problems:  # a broken form never replaces the working one
+            path.write_text(text, encoding="utf-8")
+            saved = True
+    forms = sorted(p.name for p in forms_dir().glob("*.json"))
+    return render_template("form_editor.html", name=name, text=text, problems=problems, saved=saved, forms=forms), \
+        422 if problems else 200

@@ -1,0 +1,47 @@
+"""/supervisor: every queue at a glance, reassign (one or many) and release with a reason."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import clock
+from ..errors import AppError
+from ..inbox import queries, service, supervision
+from .access import roles_required
+from .pages import actor, bp, role_names
+
+FILTERS = ("process_key", "role", "assignee", "business_key")
+
+
+@bp.route("/supervisor")
+@roles_required("supervisor")
+def supervisor():
+    filters = {k: request.args.get(k) or None for k in FILTERS}
+    overview = queries.queue_overview(actor(), clock.now(), **filters)
+    return render_template("supervisor.html", overview=overview, filters=filters, roles=role_names(),
+                           now=clock.now())
+
+
+@bp.route("/supervisor/reassign", methods=["POST"])
+@roles_required("supervisor")
+def supervisor_reassign():
+    ids = [int(i) for i in request.form.getlist("task_ids") if i.isdigit()]
+    try:
+        moved = supervision.bulk_assign(ids, actor(), request.form.get("username", "").strip(),
+                                        request.form.get("reason", ""))
+    except AppError as err:
+        details = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in err.details.items())
+        flash(f"{err.message} {details}", "error")
+    else:
+        flash(_("Reassigned %(count)d task(s).", count=len(moved)), "ok")
+    return redirect(url_for("web.supervisor", **{k: v for k, v in request.args.items() if k in FILTERS}))
+
+
+@bp.route("/supervisor/release/<int:task_id>", methods=["POST"])
+@roles_required("supervisor")
+def supervisor_release(task_id):
+    try:
+        service.release_task(task_id, actor(), request.form.get("reason") or None)
+    except AppError as err:
+        flash(err.message, "error")
+    else:
+        flash(_("Task released."), "ok")
+    return redirect(url_for("web.supervisor"))

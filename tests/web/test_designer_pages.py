@@ -1,0 +1,64 @@
+"""Designer and supervisor pages render, deploy through validation, and keep out the wrong roles."""
+import json
+
+from tests.loans.helpers import COMPLETE_DOCUMENTS, act, apply, open_task
+from tests.web.test_pages import login
+
+
+def test_processes_page_lists_definitions_and_versions(app):
+    client = login(app, "loan_officer")
+    page = client.get("/processes").get_data(as_text=True)
+    assert "贷款申请 Loan application" in page and "loan_approval" in page
+    detail = client.get("/processes/loan_approval").get_data(as_text=True)
+    assert "data-bpmn-viewer" in detail and "branch_manager_review" in detail and "版本历史" in detail
+    assert client.get("/processes/loan_approval/edit").status_code == 403
+
+
+def test_instance_page_carries_the_active_node(app, api):
+    created = apply(api, "50000", term_months=12)
+    page = login(app, "loan_officer").get(f"/processes/instances/{created['process_instance_id']}").get_data(as_text=True)
+    assert "check_completeness" in page and "node-active" not in page  # markers are drawn by the script
+    assert "&#34;active&#34;: [&#34;check_completeness&#34;]" in page or '"active": ["check_completeness"]' in page
+
+
+def test_browser_deploy_refuses_broken_xml_and_accepts_a_valid_change(app, tmp_path):
+    import shutil
+    from pathlib import Path
+    folder = tmp_path / "processes"
+    shutil.copytree(Path(app.root_path).parent / "processes", folder)
+    old = app.config["PROCESSES_DIR"]
+    app.config["PROCESSES_DIR"] = str(folder)
+    try:
+        client = login(app, "process_designer")
+        assert client.get("/processes/disbursement/edit").status_code == 200
+        broken = client.post("/processes/deploy", json={"files": {"disbursement.bpmn": "<bpmn:definitions"}})
+        assert broken.status_code == 422 and "not well-formed" in json.dumps(broken.get_json(), ensure_ascii=False)
+        text = (folder / "disbursement.bpmn").read_text()
+        changed = text.replace("签订合同 Sign the contract", "签订借款合同 Sign the loan contract")
+        ok = client.post("/processes/deploy", json={"files": {"disbursement.bpmn": changed}})
+        assert ok.status_code == 200 and any(d["key"] == "disbursement" for d in ok.get_json()["deployed"])
+        client.post("/processes/deploy", json={"files": {"disbursement.bpmn": text}})
+    finally:
+        app.config["PROCESSES_DIR"] = old
+
+
+def test_form_editor_refuses_an_invalid_schema(app):
+    client = login(app, "process_designer")
+    original = client.get("/processes/forms/review_decision.json").get_data(as_text=True)
+    response = client.post("/processes/forms/review_decision.json", data={"schema": '{"type": "object", "required": 5}'})
+    assert response.status_code == 422 and "not a valid JSON Schema" in response.get_data(as_text=True)
+    assert client.get("/processes/forms/review_decision.json").get_data(as_text=True) == original
+    assert login(app, "cashier").get("/processes/forms/review_decision.json").status_code == 403
+
+
+def test_supervisor_page_shows_queues_and_bulk_reassigns(app, api):
+    key = apply(api, "50000", term_months=12)["business_key"]
+    task = open_task(api, key, "check_completeness")
+    client = login(app, "supervisor")
+    page = client.get(f"/supervisor?business_key={key}").get_data(as_text=True)
+    assert "各角色队列" in page and "客户经理" in page and f'value="{task["id"]}"' in page
+    response = client.post(f"/supervisor/reassign?business_key={key}",
+                           data={"task_ids": [str(task["id"])], "username": "loan_officer2", "reason": "均衡"})
+    assert response.status_code == 302
+    assert api.get(f"/api/tasks/{task['id']}", "supervisor").get_json()["assignee"] == "loan_officer2"
+    assert login(app, "loan_officer").get("/supervisor").status_code == 403
