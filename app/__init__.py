@@ -31,19 +31,24 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.close()
 
 
-def _deploy_once(app):
-    """Deploy changed process files before the first request a server process handles.
+def _start_serving_once(app):
+    """Deploy changed process files and start the scheduler before a server's first request.
 
     Done on the first request rather than in create_app so that CLI commands (db upgrade,
-    processes validate) never deploy as a side effect.
+    processes validate, seed-demo) never deploy or start background jobs as a side effect.
     """
     state = {"done": False}
 
     @app.before_request
-    def deploy_before_first_request():
-        if not state["done"]:
-            state["done"] = True
+    def start_serving():
+        if state["done"]:
+            return
+        state["done"] = True
+        if app.config.get("DEPLOY_ON_START"):
             _deploy_processes()
+        if app.config.get("SCHEDULER_ENABLED"):
+            from .jobs import start_scheduler
+            start_scheduler(app)
 
 
 def _deploy_processes():
@@ -82,6 +87,6 @@ def create_app(config=None):
     from .cli import register_cli
     register_cli(app)
 
-    if app.config.get("DEPLOY_ON_START") and not app.config.get("TESTING"):
-        _deploy_once(app)
+    if not app.config.get("TESTING"):
+        _start_serving_once(app)
     return app

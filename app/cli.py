@@ -9,6 +9,14 @@ from .deployment import DeployRefused, check_folder, deploy_folder
 
 processes_cli = AppGroup("processes", help="Validate and deploy the BPMN/DMN files.")
 audit_cli = AppGroup("audit", help="Check the audit trail.")
+tasks_cli = AppGroup("tasks", help="Task housekeeping.")
+
+
+@tasks_cli.command("escalate")
+def escalate_command():
+    """Tell supervisors about open tasks past their due time (once per task)."""
+    from .inbox.supervision import escalate_overdue_tasks
+    click.echo(f"escalated {escalate_overdue_tasks()} task(s)")
 
 
 @processes_cli.command("validate")
@@ -59,4 +67,5 @@ def seed_demo_command():
 def register_cli(app):
     app.cli.add_command(processes_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(tasks_cli)
     app.cli.add_command(seed_demo_command)
