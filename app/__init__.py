@@ -76,6 +76,9 @@ def create_app(config=None):
     _import_models()
 
     from . import handlers  # noqa: F401 - registers the service-task handlers
+    from .clock import now as business_now
+    from .workflow.timers import follow_clock
+    follow_clock(business_now)
     from .auth.service import actor_by_username, overseer_usernames
     from .inbox.actors import use_directory
     use_directory(actor_by_username, overseer_usernames)

@@ -31,6 +31,13 @@ def validate_command(files):
     click.echo(f"ok: {len(processes)} process(es) valid")
 
 
+@processes_cli.command("fire-timers")
+def fire_timers_command():
+    """Fire the BPMN timers that are due on the business clock."""
+    from .inbox.timers import fire_due_timers
+    click.echo(f"stepped {fire_due_timers()} instance(s)")
+
+
 @processes_cli.command("deploy")
 def deploy_command():
     """Validate, then store a new version of every changed definition."""

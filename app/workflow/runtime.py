@@ -13,6 +13,7 @@ from .definitions import latest_definition, spec_dicts
 from .engine import dump_state, load_state, script_engine, serializer
 from .models import ProcessInstance
 from .services import Step, running_step
+from .timers import next_timer_at
 
 
 class ProcessError(AppError):
@@ -23,6 +24,7 @@ class ProcessError(AppError):
 
 def _save(instance, workflow):
     instance.state = dump_state(workflow)
+    instance.next_timer_at = next_timer_at(workflow)
     instance.serializer_version = serializer.VERSION
     if workflow.is_completed():
         instance.status, instance.ended_at = "completed", clock.now()
@@ -109,3 +111,9 @@ def task_lane(task):
 
 def task_properties(task):
     return dict((getattr(task.task_spec, "extensions", None) or {}).get("properties", {}))
+
+
+def fire_timers(instance, workflow, actor=None):
+    """Let timers that are due fire and run the engine to the next wait."""
+    _run_engine(instance, workflow, actor, workflow.refresh_timers)
+    _save(instance, workflow)

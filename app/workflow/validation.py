@@ -39,6 +39,9 @@ def _task_problems(file, task_spec, known_roles, known_services, form_problems):
                           ("post-script", getattr(task_spec, "postscript", None))):
         if source:
             found.append(_expression_problem(file, element, source, "exec", label))
+    timer_expression = getattr(getattr(task_spec, "event_definition", None), "expression", None)
+    if timer_expression:
+        found.append(_expression_problem(file, element, timer_expression, "eval", "timer expression"))
     for condition, _target in getattr(task_spec, "cond_task_specs", []):
         if condition is not None:
             found.append(_expression_problem(file, element, condition.args[0], "eval", "condition"))

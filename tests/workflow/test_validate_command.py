@@ -60,3 +60,12 @@ def test_missing_form_unsafe_condition_and_unknown_service(runner, tmp_path):
     assert result.exit_code == 1
     assert "approve_loan_of_file: form missing_form.json cannot be read" in result.output
     assert "decide: condition is not allowed" in result.output
+
+
+def test_timer_expression_that_does_not_compile_is_reported(runner, tmp_path):
+    source = (FIXTURES / "escalating_review.bpmn").read_text().replace('"P1D"', '"P1D" +')
+    target = tmp_path / "escalating_review.bpmn"
+    target.write_text(source)
+    result = validate(runner, target)
+    assert result.exit_code == 1
+    assert "escalating_review.bpmn: too_slow: timer expression does not compile" in result.output

@@ -1,0 +1,69 @@
+"""A BPMN timer on a node moves the work up a level when the business clock passes its deadline."""
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from app import clock
+from app.deployment import deploy_sources
+from app.extensions import db
+from app.inbox.timers import fire_due_timers
+from app.workflow.definitions import read_sources
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "generic" / "escalating_review.bpmn"
+
+
+@pytest.fixture(scope="module")
+def escalating_process(app):
+    with app.app_context():
+        deploy_sources(read_sources(FIXTURE.parent, [FIXTURE]), "tests")
+
+
+@pytest.fixture()
+def move_clock(app):
+    """Move the business date; put it back afterwards."""
+    with app.app_context():
+        original = clock.business_date()
+
+    def move(days):
+        with app.app_context():
+            clock.set_business_date(original + timedelta(days=days))
+            db.session.commit()
+    yield move
+    with app.app_context():
+        clock.set_business_date(original)
+        db.session.commit()
+
+
+def tasks_of(api, instance_id):
+    return [t["task_spec_id"] for t in api.get(f"/api/process-instances/{instance_id}", "supervisor").get_json()["active_tasks"]]
+
+
+def test_timer_escalates_after_the_business_day_passes(app, api, escalating_process, move_clock):
+    instance = api.post("/api/process-instances", "loan_officer",
+                        json={"process_key": "escalating_review", "data": {}}).get_json()
+    assert tasks_of(api, instance["id"]) == ["first_review"]
+    with app.app_context():
+        fire_due_timers()
+    assert tasks_of(api, instance["id"]) == ["first_review"]  # not due yet
+
+    move_clock(2)
+    with app.app_context():
+        assert fire_due_timers() >= 1
+    assert tasks_of(api, instance["id"]) == ["escalated_review"]
+    cancelled = api.get("/api/tasks?scope=all&status=cancelled&process_key=escalating_review", "supervisor").get_json()
+    assert instance["business_key"] in {t["business_key"] for t in cancelled["items"]}
+    with app.app_context():
+        assert fire_due_timers() == 0  # nothing left to fire: the step happened once
+
+
+def test_work_done_in_time_never_escalates(app, api, escalating_process, move_clock):
+    instance = api.post("/api/process-instances", "loan_officer",
+                        json={"process_key": "escalating_review", "data": {}}).get_json()
+    task_id = instance["active_tasks"][0]["id"]
+    assert api.post(f"/api/tasks/{task_id}/complete", "loan_officer", json={"data": {}}).status_code == 200
+    move_clock(3)
+    with app.app_context():
+        fire_due_timers()
+    final = api.get(f"/api/process-instances/{instance['id']}", "supervisor").get_json()
+    assert final["status"] == "completed" and final["active_tasks"] == []
