@@ -21,6 +21,10 @@ def _check_duration(value):
     return True
 
 
+def current(process_key, node_id):
+    return node_config(process_key, node_id)
+
+
 def node_configs(process_key=None):
     query = db.select(NodeConfig).order_by(NodeConfig.process_key, NodeConfig.node_id, NodeConfig.version.desc())
     if process_key:

@@ -2,11 +2,14 @@
 import json
 import re
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.service import can_design
-from ..deployment import DeployRefused, deploy_upload
+from ..deployment import DeployRefused, deploy_upload, known_roles
+from ..errors import ValidationFailed
+from ..inbox import node_config
 from ..extensions import db
 from ..inbox.forms import form_path, forms_dir, schema_problems
 from ..workflow import runtime
@@ -14,6 +17,7 @@ from ..workflow.definitions import latest_definitions
 from ..workflow.models import ProcessDefinition
 from ..workflow.positions import node_states
 from .access import roles_required
+from .pages import actor as auth_actor
 from .pages import bp
 
 DESIGNERS = ("process_designer", "admin")
@@ -105,3 +109,27 @@ def edit_form(name):
     forms = sorted(p.name for p in forms_dir().glob("*.json"))
     return render_template("form_editor.html", name=name, text=text, problems=problems, saved=saved, forms=forms), \
         422 if problems else 200
+
+
+@bp.route("/processes/<key>/nodes", methods=["GET", "POST"])
+@roles_required(*DESIGNERS)
+def node_settings(key):
+    """Approval-node configuration: roles, SLA and four-eyes per user task, versioned and audited."""
+    definition = _definition(key)
+    tasks = [t for t in definition.summary["user_tasks"] if t["process_key"] == key]
+    errors, status = {}, 200
+    if request.method == "POST":
+        choice = request.form.get("exclude_initiator")
+        try:
+            node_config.configure_node(
+                auth_actor(), key, request.form.get("node_id", ""), valid_nodes={(key, t["id"]) for t in tasks},
+                valid_roles=known_roles() or set(), roles=request.form.getlist("roles") or None,
+                due_in=request.form.get("due_in") or None, four_eyes_group=request.form.get("four_eyes_group") or None,
+                exclude_initiator={"yes": True, "no": False}.get(choice), reason=request.form.get("reason"))
+            flash(_("Saved. Tasks created from now on follow it."), "ok")
+            return redirect(url_for("web.node_settings", key=key))
+        except ValidationFailed as err:
+            errors, status = err.details, 422
+    current = {t["id"]: node_config.current(key, t["id"]) for t in tasks}
+    return render_template("nodes.html", definition=definition, tasks=tasks, current=current, errors=errors,
+                           roles=sorted(known_roles() or [])), status

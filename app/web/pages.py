@@ -1,4 +1,5 @@
 """The staff pages. Each POST calls one service function, like the API does."""
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -8,9 +9,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import clock
 from ..auth import service as auth
 from ..auth.models import Role
-from ..errors import Conflict, Forbidden, ValidationFailed
+from ..errors import AppError, Conflict, Forbidden, ValidationFailed
 from ..extensions import db
-from ..inbox import queries, service
+from ..inbox import queries, service, supervision
+from ..inbox.models import Notification, Substitution
 from ..inbox.forms import load_form
 from ..loans.models import Customer, Loan
 from ..loans.schedule import REPAYMENT_METHODS
@@ -67,9 +69,12 @@ def key_figures():
 @login_required
 def home():
     mine, claimable = queries.open_count(actor())
-    messages, _total = queries.list_tasks(actor(), per_page=5, scope="role")
-    return render_template("home.html", mine=mine, claimable=claimable, figures=key_figures(),
-                           messages=messages, business_date=clock.business_date())
+    notes = db.session.execute(db.select(Notification).where(Notification.recipient == current_user.username)
+                               .order_by(Notification.id.desc()).limit(10)).scalars().all()
+    substitutions = db.session.execute(db.select(Substitution).where(
+        Substitution.username == current_user.username, Substitution.ends_at > clock.now())).scalars().all()
+    return render_template("home.html", mine=mine, claimable=claimable, figures=key_figures(), notes=notes,
+                           substitutions=substitutions, business_date=clock.business_date())
 
 
 @bp.route("/inbox")
@@ -89,7 +94,8 @@ def inbox():
 def render_task(task, values=None, errors=None, status=200):
     schema = load_form(task.form) if task.form else None
     case_data = service.current_data(task)
-    values = case_data if values is None else values
+    if values is None:  # an owner confirming a delegation sees what the delegate entered
+        values = {**case_data, **(task.proposed_data or {})} if task.delegation_state == "resolved" else case_data
     fields = form_fields(schema, values, errors) if schema else []
     facts = {k: v for k, v in case_data.items() if isinstance(v, (str, int, Decimal)) and not isinstance(v, bool)}
     return render_template("task.html", task=task, schema=schema, fields=fields, facts=facts,
@@ -154,3 +160,32 @@ def loan_page(loan_id):
         abort(404)
     return render_template("loan.html", loan=loan, classes=CLASSES, methods=REPAYMENT_METHODS,
                            customer=db.session.get(Customer, loan.customer_id))
+
+
+@bp.route("/tasks/<int:task_id>/delegate", methods=["POST"])
+@login_required
+def delegate(task_id):
+    try:
+        supervision.delegate_task(task_id, actor(), request.form.get("username", "").strip(), request.form.get("reason"))
+    except AppError as err:
+        flash(f"{err.message} {'; '.join(m for v in err.details.values() for m in v)}", "error")
+    else:
+        flash(_("Delegated. It comes back to you for confirmation."), "ok")
+    return redirect(url_for("web.task_page", task_id=task_id))
+
+
+@bp.route("/substitutions", methods=["POST"])
+@login_required
+def add_substitution():
+    try:
+        starts = datetime.fromisoformat(request.form.get("starts_on", "")).replace(tzinfo=timezone.utc)
+        ends = datetime.fromisoformat(request.form.get("ends_on", "")).replace(tzinfo=timezone.utc) + timedelta(days=1)
+        supervision.set_substitution(actor(), request.form.get("substitute", "").strip(), starts, ends,
+                                     request.form.get("reason"))
+    except ValueError:
+        flash(_("Give the first and last day of the period."), "error")
+    except AppError as err:
+        flash(f"{err.message} {'; '.join(m for v in err.details.values() for m in v)}", "error")
+    else:
+        flash(_("Substitute saved."), "ok")
+    return redirect(url_for("web.home"))

@@ -62,3 +62,17 @@ def test_supervisor_page_shows_queues_and_bulk_reassigns(app, api):
     assert response.status_code == 302
     assert api.get(f"/api/tasks/{task['id']}", "supervisor").get_json()["assignee"] == "loan_officer2"
     assert login(app, "loan_officer").get("/supervisor").status_code == 403
+
+
+def test_node_settings_page_saves_a_version_and_refuses_bad_input(app, api):
+    client = login(app, "admin")
+    page = client.get("/processes/disbursement/nodes").get_data(as_text=True)
+    assert "prepare_payout" in page and 'name="roles" value="cashier"' in page
+    bad = client.post("/processes/disbursement/nodes", data={"node_id": "prepare_payout", "due_in": "soon", "reason": "x"})
+    assert bad.status_code == 422
+    good = client.post("/processes/disbursement/nodes", data={
+        "node_id": "prepare_payout", "roles": ["cashier"], "due_in": "PT8H", "reason": "当日放款"})
+    assert good.status_code == 302
+    configs = api.get("/api/node-configs?process_key=disbursement", "admin").get_json()
+    assert configs[0]["node_id"] == "prepare_payout" and configs[0]["due_in"] == "PT8H"
+    assert login(app, "cashier").get("/processes/disbursement/nodes").status_code == 403

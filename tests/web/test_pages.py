@@ -112,3 +112,20 @@ def test_security_headers(app):
     response = app.test_client().get("/login")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_delegation_and_substitute_from_the_pages(app, api):
+    key = apply(api, "50000", term_months=12)["business_key"]
+    task = open_task(api, key, "check_completeness")
+    owner = login(app, "loan_officer")
+    owner.post(f"/tasks/{task['id']}/claim")
+    assert owner.post(f"/tasks/{task['id']}/delegate", data={"username": "loan_officer2", "reason": "协助"}).status_code == 302
+    delegate = login(app, "loan_officer2")
+    assert "协助" in delegate.get("/").get_data(as_text=True)  # the message reached the delegate
+    delegate.post(f"/tasks/{task['id']}/complete", data={"documents_complete": "on", "notes": "已核"})
+    page = owner.get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert "受托人已填写表单" in page and "已核" in page
+    response = owner.post("/substitutions", data={"substitute": "loan_officer2", "starts_on": "2030-01-01",
+                                                  "ends_on": "2030-01-10", "reason": "年假"})
+    assert response.status_code == 302
+    assert "2030-01-01" in owner.get("/").get_data(as_text=True)
