@@ -1,7 +1,13 @@
 """Test fixtures: one migrated database per run (SQLite by default, PostgreSQL when
 TEST_DATABASE_URL is set), the processes deployed, the demo data seeded, and an API client."""
 import os
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -87,3 +93,35 @@ class ApiClient:
 @pytest.fixture(scope="session")
 def api(app):
     return ApiClient(app.test_client())
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app under gunicorn on loopback, on the test database; stopped afterwards."""
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY="browser-test",
+               SCHEDULER_ENABLED="false", DEPLOY_ON_START="false")
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/login", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the server did not start: " + process.stderr.read().decode()[-2000:])
+    yield base
+    process.terminate()
+    process.wait(timeout=10)

@@ -59,7 +59,7 @@ def _problem(err, file=""):
     if not element and task_spec is not None:
         element = getattr(task_spec, "bpmn_id", None) or task_spec.name
     line = getattr(err, "line_number", "")
-    reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+    reason = str(err).splitlines()[0].strip().rstrip(". ") if str(err).strip() else type(err).__name__
     if line:
         reason = f"{reason} (line {line})"
     return Problem(getattr(err, "file_name", "") or file, element, reason)

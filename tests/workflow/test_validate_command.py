@@ -69,3 +69,36 @@ def test_timer_expression_that_does_not_compile_is_reported(runner, tmp_path):
     result = validate(runner, target)
     assert result.exit_code == 1
     assert "escalating_review.bpmn: too_slow: timer expression does not compile" in result.output
+
+
+def disbursement_copy(tmp_path, old, new):
+    source = (Path(__file__).resolve().parents[2] / "processes" / "disbursement.bpmn").read_text()
+    assert old in source
+    target = tmp_path / "disbursement.bpmn"
+    target.write_text(source.replace(old, new))
+    return target
+
+
+def test_unknown_service_handler_is_reported(runner, tmp_path):
+    path = disbursement_copy(tmp_path, 'serviceTaskOperator id="disburse_loan"', 'serviceTaskOperator id="pay_twice"')
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert "disbursement.bpmn: post_payout: service task names no registered handler 'pay_twice'" in result.output
+
+
+def test_gateway_flow_without_condition_or_default_is_reported(runner, tmp_path):
+    path = disbursement_copy(tmp_path, ' default="f_payout_returned"', "")
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert "disbursement.bpmn: f_payout_returned: Non-default exclusive outgoing sequence flow without condition" \
+        in result.output
+
+
+def test_dmn_expression_that_does_not_compile_is_reported(runner, tmp_path):
+    source = (Path(__file__).resolve().parents[2] / "processes" / "approval_levels.dmn").read_text()
+    target = tmp_path / "approval_levels.dmn"
+    target.write_text(source.replace("<text>2</text>", "<text>2 +</text>"))
+    result = validate(runner, target)
+    assert result.exit_code == 1
+    assert "approval_levels.dmn: approval_levels: decision cannot be read: Malformed Output Expression '2 +'" \
+        in result.output
