@@ -53,3 +53,13 @@ def test_openapi_document_lists_the_contract(api):
 def test_business_date(api):
     body = api.get("/api/business-date", "loan_officer").get_json()
     assert len(body["business_date"]) == 10
+
+
+def test_unknown_ids_are_404_in_the_documented_shape(api):
+    for path in ["/api/tasks/999999", "/api/process-instances/999999", "/api/loans/999999",
+                 "/api/loan-applications/999999", "/api/customers/999999", "/api/no-such-endpoint"]:
+        response = api.get(path, "supervisor")
+        assert response.status_code == 404, path
+        assert set(response.get_json()["error"]) == {"code", "message", "details"}
+    unknown = api.post("/api/process-instances", "loan_officer", json={"process_key": "nope", "data": {}})
+    assert unknown.status_code == 404

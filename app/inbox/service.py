@@ -1,7 +1,7 @@
 """The inbox's business steps. Each public function is one transaction."""
 from .. import clock
 from ..audit import record_event
-from ..errors import Conflict, Forbidden, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..transaction import transactional
 from ..workflow import runtime

@@ -1,7 +1,7 @@
 """Designer and supervisor pages render, deploy through validation, and keep out the wrong roles."""
 import json
 
-from tests.loans.helpers import COMPLETE_DOCUMENTS, act, apply, open_task
+from tests.loans.helpers import apply, open_task
 from tests.web.test_pages import login
 
 

@@ -1,5 +1,4 @@
 """The staff pages: login, inbox, the task form rendered from its JSON Schema, loans."""
-import pytest
 
 from app import create_app
 from config import TestConfig

@@ -1,5 +1,4 @@
 """`processes validate` names file, element and reason for each problem, and never crashes."""
-import shutil
 from pathlib import Path
 
 import pytest
