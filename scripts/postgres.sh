@@ -15,7 +15,8 @@ install_postgres() {
 
 as_pg_user() {
   # initdb and postgres refuse to run as root; Debian's package creates the postgres user.
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # Run from / so the postgres user is not left in a folder it cannot enter.
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 start_postgres() {
