@@ -6,9 +6,7 @@ import pytest
 
 from app.auth.models import Role, User
 from app.auth.service import hash_password
-from app.deployment import deploy_sources
 from app.extensions import db
-from app.workflow.definitions import read_sources
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "generic"
 ROOT = Path(__file__).parent.parent.parent
@@ -16,12 +14,15 @@ ROOT = Path(__file__).parent.parent.parent
 
 @pytest.fixture(scope="module")
 def archive_process(app, tmp_path_factory):
-    """Deploy archive_request with its own lanes and forms, and people for its roles."""
-    forms = tmp_path_factory.mktemp("forms")
-    for source in [*ROOT.joinpath("forms").glob("*.json"), *FIXTURES.glob("*.json")]:
+    """Copy archive_request and its forms into the designer's folders, then validate and deploy
+    them with the commands a designer uses: no code knows this process."""
+    forms, processes = tmp_path_factory.mktemp("forms"), tmp_path_factory.mktemp("processes")
+    for source in [*ROOT.joinpath("forms").glob("*.json"), *FIXTURES.glob("archive_*.json")]:
         shutil.copy(source, forms)
-    old_forms = app.config["FORMS_DIR"]
-    app.config["FORMS_DIR"] = str(forms)
+    for source in [*ROOT.joinpath("processes").glob("*.*"), FIXTURES / "archive_request.bpmn"]:
+        shutil.copy(source, processes)
+    old = app.config["FORMS_DIR"], app.config["PROCESSES_DIR"]
+    app.config["FORMS_DIR"], app.config["PROCESSES_DIR"] = str(forms), str(processes)
     with app.app_context():
         clerk = Role(code="archive_clerk", name_zh="档案员", name_en="Archive clerk")
         keeper = Role(code="archive_keeper", name_zh="档案主管", name_en="Archive keeper")
@@ -31,9 +32,13 @@ def archive_process(app, tmp_path_factory):
             db.session.add(User(username=username, display_name=username,
                                 password_hash=hash_password("demo"), roles=roles))
         db.session.commit()
-        deploy_sources(read_sources(FIXTURES), "tests")
+    runner = app.test_cli_runner()
+    validated = runner.invoke(args=["processes", "validate"])
+    assert validated.exit_code == 0, validated.output
+    deployed = runner.invoke(args=["processes", "deploy"])
+    assert deployed.exit_code == 0 and "deployed archive_request version 1" in deployed.output, deployed.output
     yield
-    app.config["FORMS_DIR"] = old_forms
+    app.config["FORMS_DIR"], app.config["PROCESSES_DIR"] = old
 
 
 def start(api, user="clerk_a", **data):
