@@ -3,7 +3,7 @@
 Each handler reads what it needs from the task data, calls the domain, and returns a small
 dict that lands in the task's result variable. They run inside the step's transaction.
 """
-from .loans import applications, disbursement
+from .loans import applications, disbursement, repayments
 from .workflow.services import service_handler
 
 
@@ -34,3 +34,14 @@ def disburse_loan(step, data):
     loan = disbursement.disburse_loan(
         _application(step, data), data.get("contract_number"), data.get("payout_amount"), step.actor)
     return {"loan_id": loan.id, "principal": loan.principal}
+
+
+@service_handler("post_repayment")
+def post_repayment(step, data):
+    repayment = repayments.post_repayment(data["repayment_id"], step.actor)
+    return {"status": repayment.status, **repayment.allocation}
+
+
+@service_handler("reject_repayment")
+def reject_repayment(step, data):
+    return {"status": repayments.reject_repayment(data["repayment_id"], step.actor).status}

@@ -7,12 +7,13 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db
 from config import TestConfig
 
@@ -45,6 +46,7 @@ def app():
     application = create_app(Config())
     with application.app_context():
         from flask_migrate import upgrade
+
         from app.deployment import deploy_folder
         from app.seed import seed_demo
         upgrade()
@@ -125,3 +127,19 @@ def live_server(app):
     yield base
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture()
+def move_clock(app):
+    """Move the business date; put it back afterwards."""
+    with app.app_context():
+        original = clock.business_date()
+
+    def move(days):
+        with app.app_context():
+            clock.set_business_date(original + timedelta(days=days))
+            db.session.commit()
+    yield move
+    with app.app_context():
+        clock.set_business_date(original)
+        db.session.commit()

@@ -1,17 +1,20 @@
+from flask import request
 from flask_smorest import Blueprint
 
 from .. import clock
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..inbox import service
-from ..loans import applications
+from ..loans import applications, repayments
 from ..loans.models import Loan, Product
 from ..workflow.models import ProcessInstance
-from .schemas import ApplicationRequest, ApplicationSchema, BusinessDateSchema, LoanSchema, ProductSchema
+from .schemas import (ApplicationRequest, ApplicationSchema, BusinessDateSchema, LoanSchema, ProductSchema,
+                      RepaymentRequest, RepaymentSchema)
 from .security import AUTHENTICATED, current_actor, rule
 
 blp = Blueprint("loans", __name__, description="Products, loan applications and loans")
 APPLICATION_PROCESS = "loan_application"
+REPAYMENT_PROCESS = "repayment_check"
 
 
 @blp.route("/products", methods=["GET"])
@@ -59,6 +62,24 @@ def get_loan(loan_id):
     if loan is None:
         raise NotFound(f"loan {loan_id} does not exist")
     return loan
+
+
+@blp.route("/loans/<int:loan_id>/repayments", methods=["POST"])
+@rule("cashier")
+@blp.arguments(RepaymentRequest)
+@blp.response(201, RepaymentSchema)
+def record_repayment(body, loan_id):
+    """The cashier enters a payment; finance confirms it in the inbox before it is posted."""
+    loan = repayments.get_loan(loan_id)
+    key = request.headers.get("Idempotency-Key") or None
+    repayment, created = repayments.enter_repayment(loan, body["amount"], body["paid_on"],
+                                                    current_actor().username, key)
+    if created:
+        instance, _ = service.start_process(REPAYMENT_PROCESS, {
+            "repayment_id": repayment.id, "loan_id": loan.id, "amount": str(repayment.amount),
+            "paid_on": repayment.paid_on.isoformat()}, current_actor(), business_key=loan.business_key)
+        repayment.process_instance_id = instance.id
+    return repayment
 
 
 @blp.route("/business-date", methods=["GET"])

@@ -232,6 +232,8 @@ class LoanSchema(Schema):
     maturity_date = fields.Date()
     dpd = fields.Int()
     classification = fields.Str()
+    accrued_penalty = fields.Decimal(as_string=True)
+    closed_on = fields.Date(allow_none=True)
     schedule = fields.List(fields.Nested(InstallmentSchema))
 
 
@@ -346,3 +348,21 @@ class DiagramSchema(Schema):
     files = fields.Dict(keys=fields.Str(), values=fields.Str())
     completed = fields.List(fields.Str())
     active = fields.List(fields.Str())
+
+
+class RepaymentRequest(Schema):
+    amount = Money(required=True, validate=MONEY_RANGE)
+    paid_on = fields.Date(required=True)
+
+
+class RepaymentSchema(Schema):
+    id = fields.Int()
+    loan_id = fields.Int()
+    amount = fields.Decimal(as_string=True)
+    paid_on = fields.Date()
+    status = fields.Str()
+    entered_by = fields.Str()
+    checked_by = fields.Str(allow_none=True)
+    allocation = fields.Dict(allow_none=True)
+    process_instance_id = fields.Int(allow_none=True)
+    created_at = fields.DateTime()

@@ -13,6 +13,7 @@ def case_filter(model, task):
 
 
 def case_initiator(task):
+    """Who started the first process of the case (an application's officer, say)."""
     return db.session.execute(
         db.select(ProcessInstance.started_by).where(case_filter(ProcessInstance, task))
         .order_by(ProcessInstance.started_at, ProcessInstance.id).limit(1)
@@ -21,7 +22,7 @@ def case_initiator(task):
 
 def four_eyes_refusal(task, username):
     """Why `username` may not act on `task` under its four-eyes rules, or None."""
-    if task.exclude_initiator and username == case_initiator(task):
+    if task.exclude_initiator and username in (case_initiator(task), task.instance.started_by):
         return "four-eyes: the person who started this case may not act on it here"
     if task.four_eyes_group:
         acted_elsewhere = db.session.execute(

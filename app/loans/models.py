@@ -94,6 +94,8 @@ class Loan(db.Model):
     outstanding_principal = db.Column(Money, nullable=False)
     dpd = db.Column(db.Integer, nullable=False, default=0)
     classification = db.Column(db.String(16), nullable=False, default="normal")
+    accrued_penalty = db.Column(Money, nullable=False, default=0)  # penalty interest owed, not yet paid
+    closed_on = db.Column(db.Date)
 
     application = db.relationship(LoanApplication, back_populates="loan")
     schedule = db.relationship("Installment", order_by="Installment.number",
@@ -137,4 +139,20 @@ class LedgerEntry(db.Model):
     posted_on = db.Column(db.Date, nullable=False)
     reference = db.Column(db.String(128), nullable=False, unique=True)
     posted_by = db.Column(db.String(64))
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+
+
+class Repayment(db.Model):
+    """A payment entered by a cashier; it moves money only once finance has confirmed it."""
+    __tablename__ = "repayment"
+    id = db.Column(db.Integer, primary_key=True)
+    loan_id = db.Column(db.ForeignKey("loan.id"), nullable=False, index=True)
+    amount = db.Column(Money, nullable=False)
+    paid_on = db.Column(db.Date, nullable=False)
+    status = db.Column(db.String(16), nullable=False)  # pending, posted, rejected
+    entered_by = db.Column(db.String(64), nullable=False)
+    checked_by = db.Column(db.String(64))
+    # A retried request with the same key returns the first repayment instead of a second one.
+    idempotency_key = db.Column(db.String(128), unique=True)
+    allocation = db.Column(db.JSON)  # {"penalty", "interest", "principal", "overpaid"} as decimal strings
     created_at = db.Column(db.DateTime(timezone=True), nullable=False)

@@ -1,12 +1,9 @@
 """A BPMN timer on a node moves the work up a level when the business clock passes its deadline."""
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from app import clock
 from app.deployment import deploy_sources
-from app.extensions import db
 from app.inbox.timers import fire_due_timers
 from app.workflow.definitions import read_sources
 
@@ -17,22 +14,6 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "generic" / "escalating_re
 def escalating_process(app):
     with app.app_context():
         deploy_sources(read_sources(FIXTURE.parent, [FIXTURE]), "tests")
-
-
-@pytest.fixture()
-def move_clock(app):
-    """Move the business date; put it back afterwards."""
-    with app.app_context():
-        original = clock.business_date()
-
-    def move(days):
-        with app.app_context():
-            clock.set_business_date(original + timedelta(days=days))
-            db.session.commit()
-    yield move
-    with app.app_context():
-        clock.set_business_date(original)
-        db.session.commit()
 
 
 def tasks_of(api, instance_id):
