@@ -143,3 +143,20 @@ def move_clock(app):
     with app.app_context():
         clock.set_business_date(original)
         db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def make_user(app):
+    """Create a user holding several roles (password `demo`), for four-eyes and maker-checker cases."""
+    from app.auth.models import Role, User
+    from app.auth.service import hash_password
+
+    def make(username, role_codes):
+        with app.app_context():
+            if db.session.execute(db.select(User.id).where(User.username == username)).first() is None:
+                roles = db.session.execute(db.select(Role).where(Role.code.in_(role_codes))).scalars().all()
+                db.session.add(User(username=username, display_name=username,
+                                    password_hash=hash_password("demo"), roles=list(roles)))
+                db.session.commit()
+        return username
+    return make

@@ -1,9 +1,6 @@
 """What the system refuses: wrong role, four-eyes, maker-checker, bad form data, bad applications."""
 import pytest
 
-from app.auth.models import Role, User
-from app.auth.service import hash_password
-from app.extensions import db
 
 from .helpers import APPROVE, COMPLETE_DOCUMENTS, act, apply, open_task, payout
 
@@ -55,13 +52,8 @@ def test_supervisor_cannot_assign_across_four_eyes(api):
 
 
 @pytest.fixture(scope="module")
-def cashier_and_checker(app):
-    with app.app_context():
-        roles = db.session.execute(db.select(Role).where(Role.code.in_(["cashier", "finance_manager"]))).scalars().all()
-        db.session.add(User(username="cash_and_check", display_name="出纳兼复核",
-                            password_hash=hash_password("demo"), roles=list(roles)))
-        db.session.commit()
-    return "cash_and_check"
+def cashier_and_checker(make_user):
+    return make_user("cash_and_check", ["cashier", "finance_manager"])
 
 
 def test_cashier_cannot_check_own_payout(api, cashier_and_checker):

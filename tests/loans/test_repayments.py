@@ -3,8 +3,6 @@ from decimal import Decimal
 
 import pytest
 
-from app.auth.models import Role, User
-from app.auth.service import hash_password
 from app.extensions import db
 from app.loans.models import LedgerEntry, Loan
 
@@ -102,13 +100,8 @@ def test_retried_request_with_the_same_key_records_one_payment(api, move_clock):
 
 
 @pytest.fixture(scope="module")
-def cashier_who_checks(app):
-    with app.app_context():
-        roles = db.session.execute(db.select(Role).where(Role.code.in_(["cashier", "finance_manager"]))).scalars().all()
-        db.session.add(User(username="till_and_books", display_name="出纳兼复核",
-                            password_hash=hash_password("demo"), roles=list(roles)))
-        db.session.commit()
-    return "till_and_books"
+def cashier_who_checks(make_user):
+    return make_user("till_and_books", ["cashier", "finance_manager"])
 
 
 def test_the_cashier_cannot_confirm_their_own_entry(api, move_clock, cashier_who_checks):
