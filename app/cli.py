@@ -63,6 +63,26 @@ def verify_command():
     click.echo("audit trail intact")
 
 
+cob_cli = AppGroup("cob", help="Close of business.")
+
+
+@cob_cli.command("run")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="business date to close (default: the next)")
+@click.option("--through", type=click.DateTime(["%Y-%m-%d"]), help="close every date up to this one")
+def cob_run_command(on, through):
+    """Bring the books to a business date: days past due, penalty interest, timers, escalations."""
+    from .cob import run_cob, run_cob_through
+    from .errors import ValidationFailed
+    try:
+        runs = run_cob_through(through.date(), on.date() if on else None) if through else \
+            [run_cob(on.date() if on else None)]
+    except ValidationFailed as err:
+        click.echo(f"{err.message}: {err.details}")
+        sys.exit(1)
+    for run, ran in runs:
+        click.echo(f"{run.business_date}: {'closed ' + str(run.loans_closed) + ' loan(s)' if ran else 'already closed'}")
+
+
 @click.command("seed-demo")
 def seed_demo_command():
     """Products, customers and one user per role (password `demo` or $DEMO_PASSWORD)."""
@@ -75,4 +95,5 @@ def register_cli(app):
     app.cli.add_command(processes_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(tasks_cli)
+    app.cli.add_command(cob_cli)
     app.cli.add_command(seed_demo_command)

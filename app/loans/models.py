@@ -96,8 +96,10 @@ class Loan(db.Model):
     classification = db.Column(db.String(16), nullable=False, default="normal")
     accrued_penalty = db.Column(Money, nullable=False, default=0)  # penalty interest owed, not yet paid
     closed_on = db.Column(db.Date)
+    last_cob_date = db.Column(db.Date, index=True)  # the last business date closed for this loan
 
     application = db.relationship(LoanApplication, back_populates="loan")
+    product = db.relationship(Product)
     schedule = db.relationship("Installment", order_by="Installment.number",
                                cascade="all, delete-orphan", lazy="selectin")
 
@@ -156,3 +158,12 @@ class Repayment(db.Model):
     idempotency_key = db.Column(db.String(128), unique=True)
     allocation = db.Column(db.JSON)  # {"penalty", "interest", "principal", "overpaid"} as decimal strings
     created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+
+
+class CobRun(db.Model):
+    """One close of business per business date; `finished_at` marks it done."""
+    __tablename__ = "cob_run"
+    business_date = db.Column(db.Date, primary_key=True)
+    started_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    finished_at = db.Column(db.DateTime(timezone=True))
+    loans_closed = db.Column(db.Integer, nullable=False, default=0)

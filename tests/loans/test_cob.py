@@ -1,0 +1,93 @@
+"""Close of business: days past due and penalty grow day by day; a date runs once; a cut-off run resumes."""
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from app import cob as cob_module
+from app import clock
+from app.cob import run_cob, run_cob_through
+from app.extensions import db
+from app.loans.models import CobRun, LedgerEntry, Loan
+
+from .test_repayments import confirm, new_loan, pay
+
+
+@pytest.fixture()
+def fresh_dates(app, move_clock):
+    """Move the business date past every date closed so far: each test closes its own days."""
+    with app.app_context():
+        last = db.session.execute(db.select(db.func.max(CobRun.business_date))).scalar()
+        today = clock.business_date()
+    if last and last >= today:
+        move_clock((last - today).days + 1)
+
+
+def loan_state(app, loan_id):
+    with app.app_context():
+        loan = db.session.get(Loan, loan_id)
+        entries = db.session.execute(db.select(db.func.count(LedgerEntry.id)).where(LedgerEntry.loan_id == loan_id)).scalar_one()
+        return loan.dpd, loan.accrued_penalty, loan.last_cob_date, entries
+
+
+def test_dpd_and_penalty_grow_then_repayment_ends_them(app, api, fresh_dates):
+    loan = new_loan(api)
+    first = loan["schedule"][0]
+    due = date.fromisoformat(first["due_date"])
+    with app.app_context():
+        run_cob_through(due + timedelta(days=10))
+    dpd, penalty, closed_on, _ = loan_state(app, loan["id"])
+    daily = (Decimal(first["total_due"]) * Decimal("0.065") * Decimal("1.5") / 360).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert (dpd, closed_on) == (10, due + timedelta(days=10))
+    assert penalty == daily * 10
+    shown = api.get(f"/api/loans/{loan['id']}", "loan_officer").get_json()
+    assert shown["dpd"] == 10 and shown["overdue_amount"] == first["total_due"]
+
+    pay(api, loan, str(Decimal(first["total_due"]) + penalty), (due + timedelta(days=10)).isoformat())
+    confirm(api, loan)
+    with app.app_context():
+        run_cob(due + timedelta(days=11))
+    assert loan_state(app, loan["id"])[:2] == (0, Decimal("0.00"))
+
+
+def test_a_date_closed_twice_changes_nothing(app, api, fresh_dates):
+    loan = new_loan(api)
+    target = date.fromisoformat(loan["schedule"][0]["due_date"]) + timedelta(days=3)
+    with app.app_context():
+        run_cob_through(target)
+    before = loan_state(app, loan["id"])
+    result = app.test_cli_runner().invoke(args=["cob", "run", "--date", target.isoformat()])
+    assert result.exit_code == 0 and "already closed" in result.output
+    assert loan_state(app, loan["id"]) == before
+    earlier = app.test_cli_runner().invoke(args=["cob", "run", "--date", "2000-01-01"])
+    assert earlier.exit_code == 1 and "already later" in earlier.output
+
+
+def test_a_run_cut_off_half_way_finishes_when_run_again(app, api, fresh_dates, monkeypatch):
+    loans = [new_loan(api) for _ in range(3)]
+    target = max(date.fromisoformat(l["schedule"][0]["due_date"]) for l in loans) + timedelta(days=2)
+    with app.app_context():
+        run_cob_through(target - timedelta(days=1))
+        monkeypatch.setattr(cob_module, "CHUNK", 1)
+        real_close = cob_module._close_chunk
+        calls = {"n": 0}
+
+        def dying_close(on):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise KeyboardInterrupt("killed")  # the process dies after the first chunk committed
+            return real_close(on)
+        monkeypatch.setattr(cob_module, "_close_chunk", dying_close)
+        with pytest.raises(KeyboardInterrupt):
+            run_cob(target)
+        assert db.session.get(CobRun, target).finished_at is None
+        monkeypatch.setattr(cob_module, "_close_chunk", real_close)
+        run_cob(target)
+        assert db.session.get(CobRun, target).finished_at is not None
+        assert clock.business_date() == target
+        for loan in loans:
+            refs = db.session.execute(db.select(LedgerEntry.reference).where(
+                LedgerEntry.loan_id == loan["id"], LedgerEntry.entry_type == "penalty",
+                LedgerEntry.posted_on == target)).scalars().all()
+            assert refs == [f"penalty:{loan['id']}:{target.isoformat()}"]
+            assert db.session.get(Loan, loan["id"]).last_cob_date == target
