@@ -10,13 +10,17 @@ from . import clock
 from .audit import record_event
 from .errors import ValidationFailed
 from .extensions import db
+from .inbox.service import has_open_instance, start_system_process
 from .inbox.supervision import escalate_overdue_tasks
 from .inbox.timers import fire_due_timers
+from .loans.classification import is_worse
 from .loans.cob import close_loan_day, loans_to_close
-from .loans.models import CobRun
+from .loans.models import CobRun, Loan
 from .transaction import transactional
+from .workflow.decisions import decide
 
 CHUNK = 500
+CLASSIFICATION_PROCESS = "classification_review"
 
 
 @transactional
@@ -48,6 +52,18 @@ def _finish(on: date):
     return run
 
 
+def propose_classifications():
+    """Open a classification review for each loan whose overdue days call for a worse class."""
+    loans = db.session.execute(db.select(Loan).where(Loan.status == "active", Loan.dpd > 0)).scalars().all()
+    for loan in loans:
+        floor = decide("classification_floor", {"loan": {"dpd": loan.dpd}}).get("floor_class")
+        if floor and is_worse(floor, loan.classification) \
+                and not has_open_instance(CLASSIFICATION_PROCESS, loan.business_key):
+            start_system_process(CLASSIFICATION_PROCESS, {"loan_id": loan.id}, loan.business_key,
+                                 reason=f"{loan.dpd} days past due: {floor} or worse")
+        db.session.rollback()  # release the read transaction between loans
+
+
 def run_cob(on: date | None = None):
     """Close business date `on` (default: the day after the current one); a finished date is a no-op."""
     on = on or clock.business_date() + timedelta(days=1)
@@ -55,6 +71,7 @@ def run_cob(on: date | None = None):
         return db.session.get(CobRun, on), False
     while _close_chunk(on):
         pass
+    propose_classifications()
     fire_due_timers()
     escalate_overdue_tasks()
     return _finish(on), True

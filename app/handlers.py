@@ -3,7 +3,9 @@
 Each handler reads what it needs from the task data, calls the domain, and returns a small
 dict that lands in the task's result variable. They run inside the step's transaction.
 """
-from .loans import applications, disbursement, repayments
+from decimal import Decimal
+
+from .loans import applications, classification, disbursement, repayments
 from .workflow.services import service_handler
 
 
@@ -45,3 +47,23 @@ def post_repayment(step, data):
 @service_handler("reject_repayment")
 def reject_repayment(step, data):
     return {"status": repayments.reject_repayment(data["repayment_id"], step.actor).status}
+
+
+@service_handler("loan_status")
+def loan_status(step, data):
+    loan = repayments.get_loan(data["loan_id"])
+    return {"loan_id": loan.id, "dpd": loan.dpd, "classification": loan.classification,
+            "outstanding_principal": loan.outstanding_principal}
+
+
+@service_handler("check_classification_proposal")
+def check_classification_proposal(step, data):
+    return {"proposed_class": classification.check_proposal(data["proposed_class"], data["floor_class"])}
+
+
+@service_handler("apply_classification")
+def apply_classification(step, data):
+    loan = repayments.get_loan(data["loan_id"])
+    change = classification.apply_classification(loan, data["proposed_class"], data.get("reasons"), step.actor,
+                                                 Decimal(str(data["provision_rate"])))
+    return {"classification": change.classification, "provision_amount": change.provision_amount}

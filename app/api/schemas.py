@@ -214,6 +214,15 @@ class InstallmentSchema(Schema):
     paid = fields.Decimal(as_string=True)
 
 
+class ClassificationChangeSchema(Schema):
+    previous = fields.Str()
+    classification = fields.Str()
+    reasons = fields.Str(allow_none=True)
+    approved_by = fields.Str(allow_none=True)
+    decided_on = fields.Date()
+    provision_rate = fields.Decimal(as_string=True)
+
+
 class LoanSchema(Schema):
     id = fields.Int()
     business_key = fields.Str()
@@ -234,6 +243,9 @@ class LoanSchema(Schema):
     classification = fields.Str()
     accrued_penalty = fields.Decimal(as_string=True)
     closed_on = fields.Date(allow_none=True)
+    provision_rate = fields.Decimal(as_string=True)
+    provision_amount = fields.Decimal(as_string=True)
+    classification_history = fields.List(fields.Nested(ClassificationChangeSchema))
     schedule = fields.List(fields.Nested(InstallmentSchema))
 
 

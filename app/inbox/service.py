@@ -6,6 +6,7 @@ from ..extensions import db
 from ..transaction import transactional
 from ..workflow import runtime
 from ..workflow.definitions import latest_definition
+from ..workflow.models import ProcessInstance
 from .forms import load_form, validated_form_data
 from .models import HumanTask
 from .rules import holds_task_role, require_may_act
@@ -51,6 +52,22 @@ def start_process(process_key, data, actor, business_key=None):
                  business_key=instance.business_key, subject=process_key,
                  after={"version": definition.version, "data": data})
     return instance, created
+
+
+@transactional
+def start_system_process(process_key, data, business_key, reason):
+    """Start a process on the system's own account (close of business), bypassing the start lane."""
+    instance, workflow = runtime.start_instance(process_key, data, "system", business_key)
+    created = sync_tasks(instance, workflow)
+    record_event("process_started", "system", instance_id=instance.id, business_key=business_key,
+                 subject=process_key, after={"data": data}, reason=reason)
+    return instance, created
+
+
+def has_open_instance(process_key, business_key):
+    return db.session.execute(db.select(ProcessInstance.id).where(
+        ProcessInstance.process_key == process_key, ProcessInstance.business_key == business_key,
+        ProcessInstance.status.in_(("running", "waiting")))).first() is not None
 
 
 @transactional

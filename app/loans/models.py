@@ -103,6 +103,18 @@ class Loan(db.Model):
     schedule = db.relationship("Installment", order_by="Installment.number",
                                cascade="all, delete-orphan", lazy="selectin")
 
+    classification_history = db.relationship("ClassificationChange", order_by="ClassificationChange.id",
+                                             lazy="selectin")
+
+    @property
+    def provision_rate(self):
+        return self.classification_history[-1].provision_rate if self.classification_history else Decimal("0")
+
+    @property
+    def provision_amount(self):
+        """Specific provision now: the outstanding principal at the approved class's rate."""
+        return (self.outstanding_principal * self.provision_rate).quantize(Decimal("0.01"))
+
     @property
     def overdue_amount(self):
         """What fell due before the business date and is still unpaid."""
@@ -167,3 +179,18 @@ class CobRun(db.Model):
     started_at = db.Column(db.DateTime(timezone=True), nullable=False)
     finished_at = db.Column(db.DateTime(timezone=True))
     loans_closed = db.Column(db.Integer, nullable=False, default=0)
+
+
+class ClassificationChange(db.Model):
+    """An approved five-level class of a loan, with the provision it carries."""
+    __tablename__ = "classification_change"
+    id = db.Column(db.Integer, primary_key=True)
+    loan_id = db.Column(db.ForeignKey("loan.id"), nullable=False, index=True)
+    previous = db.Column(db.String(16), nullable=False)
+    classification = db.Column(db.String(16), nullable=False)
+    reasons = db.Column(db.Text)
+    approved_by = db.Column(db.String(64))
+    decided_on = db.Column(db.Date, nullable=False)
+    provision_rate = db.Column(db.Numeric(5, 4), nullable=False)
+    provision_amount = db.Column(Money, nullable=False)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)

@@ -45,3 +45,22 @@ def disburse(api, business_key, amount):
         {"contract_number": f"HT-{business_key}", "signed_on": "2026-11-23"})
     act(api, business_key, "prepare_payout", "cashier", payout(amount))
     act(api, business_key, "check_payout", "finance_manager", {"decision": "approve", "comment": "核对无误"})
+
+
+def new_loan(api, amount="50000"):
+    created = apply(api, amount, term_months=12)
+    key = created["business_key"]
+    act(api, key, "check_completeness", "loan_officer", COMPLETE_DOCUMENTS)
+    act(api, key, "branch_manager_review", "branch_manager", APPROVE)
+    disburse(api, key, amount)
+    loan_id = api.get(f"/api/loan-applications/{created['id']}", "loan_officer").get_json()["loan_id"]
+    return api.get(f"/api/loans/{loan_id}", "loan_officer").get_json()
+
+
+def pay(api, loan, amount, paid_on, user="cashier", **headers):
+    return api.post(f"/api/loans/{loan['id']}/repayments", user, json={"amount": amount, "paid_on": paid_on},
+                    headers=headers)
+
+
+def confirm(api, loan, decision="confirm", user="finance_manager"):
+    return act(api, loan["business_key"], "confirm_repayment", user, {"decision": decision})

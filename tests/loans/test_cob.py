@@ -4,23 +4,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from app import cob as cob_module
 from app import clock
+from app import cob as cob_module
 from app.cob import run_cob, run_cob_through
 from app.extensions import db
 from app.loans.models import CobRun, LedgerEntry, Loan
 
-from .test_repayments import confirm, new_loan, pay
-
-
-@pytest.fixture()
-def fresh_dates(app, move_clock):
-    """Move the business date past every date closed so far: each test closes its own days."""
-    with app.app_context():
-        last = db.session.execute(db.select(db.func.max(CobRun.business_date))).scalar()
-        today = clock.business_date()
-    if last and last >= today:
-        move_clock((last - today).days + 1)
+from .helpers import confirm, new_loan, pay
 
 
 def loan_state(app, loan_id):

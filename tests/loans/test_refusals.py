@@ -1,7 +1,6 @@
 """What the system refuses: wrong role, four-eyes, maker-checker, bad form data, bad applications."""
 import pytest
 
-
 from .helpers import APPROVE, COMPLETE_DOCUMENTS, act, apply, open_task, payout
 
 

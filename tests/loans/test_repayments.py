@@ -6,26 +6,7 @@ import pytest
 from app.extensions import db
 from app.loans.models import LedgerEntry, Loan
 
-from .helpers import APPROVE, COMPLETE_DOCUMENTS, act, apply, disburse, open_task
-
-
-def new_loan(api, amount="50000"):
-    created = apply(api, amount, term_months=12)
-    key = created["business_key"]
-    act(api, key, "check_completeness", "loan_officer", COMPLETE_DOCUMENTS)
-    act(api, key, "branch_manager_review", "branch_manager", APPROVE)
-    disburse(api, key, amount)
-    loan_id = api.get(f"/api/loan-applications/{created['id']}", "loan_officer").get_json()["loan_id"]
-    return api.get(f"/api/loans/{loan_id}", "loan_officer").get_json()
-
-
-def pay(api, loan, amount, paid_on, user="cashier", **headers):
-    return api.post(f"/api/loans/{loan['id']}/repayments", user, json={"amount": amount, "paid_on": paid_on},
-                    headers=headers)
-
-
-def confirm(api, loan, decision="confirm", user="finance_manager"):
-    return act(api, loan["business_key"], "confirm_repayment", user, {"decision": decision})
+from .helpers import act, confirm, new_loan, open_task, pay
 
 
 def test_confirmed_payment_settles_the_first_installment(app, api, move_clock):

@@ -2,8 +2,13 @@ from datetime import date
 
 import pytest
 
-from app.loans.identity import (resident_id_check_char, uscc_check_char, validate_phone,
-                                validate_resident_id, validate_unified_social_credit_code)
+from app.loans.identity import (
+    resident_id_check_char,
+    uscc_check_char,
+    validate_phone,
+    validate_resident_id,
+    validate_unified_social_credit_code,
+)
 
 
 def test_published_resident_id_example_is_valid():

@@ -2,7 +2,14 @@
 
 from app import create_app
 from config import TestConfig
-from tests.loans.helpers import APPROVE, COMPLETE_DOCUMENTS, act, apply, disburse, open_task
+from tests.loans.helpers import (
+    APPROVE,
+    COMPLETE_DOCUMENTS,
+    act,
+    apply,
+    disburse,
+    open_task,
+)
 
 
 def login(app, username, password="demo"):
