@@ -10,11 +10,17 @@ from .helpers import act, new_loan, open_task
 REVIEW = {"decision": "approve", "comment": "同意"}
 
 
-def test_overdue_loan_gets_a_reviewed_special_mention_class(app, api, fresh_dates):
+def overdue_loan(app, api):
+    """A new loan, closed of business one day past its first due date."""
     loan = new_loan(api)
     due = date.fromisoformat(loan["schedule"][0]["due_date"])
     with app.app_context():
         run_cob_through(due + timedelta(days=1))
+    return loan, due
+
+
+def test_overdue_loan_gets_a_reviewed_special_mention_class(app, api, fresh_dates):
+    loan, due = overdue_loan(app, api)
     key = loan["business_key"]
     proposal = open_task(api, key, "propose_classification")
     assert proposal["roles"] == ["loan_officer"]
@@ -34,10 +40,7 @@ def test_overdue_loan_gets_a_reviewed_special_mention_class(app, api, fresh_date
 
 
 def test_downgrade_to_substandard_needs_a_second_level(app, api, fresh_dates):
-    loan = new_loan(api)
-    due = date.fromisoformat(loan["schedule"][0]["due_date"])
-    with app.app_context():
-        run_cob_through(due + timedelta(days=1))
+    loan, due = overdue_loan(app, api)
     key = loan["business_key"]
     act(api, key, "propose_classification", "loan_officer",
         {"proposed_class": "substandard", "reasons": "经营恶化，现金流断裂"})
