@@ -15,12 +15,15 @@ from .inbox.supervision import escalate_overdue_tasks
 from .inbox.timers import fire_due_timers
 from .loans.classification import is_worse
 from .loans.cob import close_loan_day, loans_to_close
+from .loans.collection import overdue_episode_start
 from .loans.models import CobRun, Loan
 from .transaction import transactional
 from .workflow.decisions import decide
+from .workflow.models import ProcessInstance
 
 CHUNK = 500
 CLASSIFICATION_PROCESS = "classification_review"
+COLLECTION_PROCESS = "collection_escalation"
 
 
 @transactional
@@ -64,6 +67,20 @@ def propose_classifications():
         db.session.rollback()  # release the read transaction between loans
 
 
+def open_collection_cases():
+    """One collection case per overdue episode of a loan."""
+    loans = db.session.execute(db.select(Loan).where(Loan.status == "active", Loan.dpd > 0)).scalars().all()
+    for loan in loans:
+        began = overdue_episode_start(loan)
+        opened = db.session.execute(db.select(ProcessInstance.id).where(
+            ProcessInstance.process_key == COLLECTION_PROCESS, ProcessInstance.business_key == loan.business_key,
+            db.func.date(ProcessInstance.started_at) >= began)).first()
+        if opened is None and not has_open_instance(COLLECTION_PROCESS, loan.business_key):
+            start_system_process(COLLECTION_PROCESS, {"loan_id": loan.id}, loan.business_key,
+                                 reason=f"{loan.dpd} days past due")
+        db.session.rollback()
+
+
 def run_cob(on: date | None = None):
     """Close business date `on` (default: the day after the current one); a finished date is a no-op."""
     on = on or clock.business_date() + timedelta(days=1)
@@ -72,6 +89,7 @@ def run_cob(on: date | None = None):
     while _close_chunk(on):
         pass
     propose_classifications()
+    open_collection_cases()
     fire_due_timers()
     escalate_overdue_tasks()
     return _finish(on), True

@@ -5,7 +5,8 @@ dict that lands in the task's result variable. They run inside the step's transa
 """
 from decimal import Decimal
 
-from .loans import applications, classification, disbursement, repayments
+from .inbox.service import signal_case
+from .loans import applications, classification, collection, disbursement, repayments
 from .workflow.services import service_handler
 
 
@@ -38,9 +39,15 @@ def disburse_loan(step, data):
     return {"loan_id": loan.id, "principal": loan.principal}
 
 
+COLLECTION_PROCESS = "collection_escalation"
+
+
 @service_handler("post_repayment")
 def post_repayment(step, data):
     repayment = repayments.post_repayment(data["repayment_id"], step.actor)
+    loan = repayments.get_loan(repayment.loan_id)
+    if loan.overdue_amount == 0:  # everything overdue is paid: the collection case ends, at any step
+        signal_case(loan.business_key, COLLECTION_PROCESS, "overdue_cleared", step.actor)
     return {"status": repayment.status, **repayment.allocation}
 
 
@@ -67,3 +74,9 @@ def apply_classification(step, data):
     change = classification.apply_classification(loan, data["proposed_class"], data.get("reasons"), step.actor,
                                                  Decimal(str(data["provision_rate"])))
     return {"classification": change.classification, "provision_amount": change.provision_amount}
+
+
+@service_handler("send_overdue_reminder")
+def send_overdue_reminder(step, data):
+    message = collection.send_overdue_reminder(repayments.get_loan(data["loan_id"]))
+    return {"channel": message.channel, "sent_on": message.sent_on.isoformat()}

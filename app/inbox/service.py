@@ -64,6 +64,22 @@ def start_system_process(process_key, data, business_key, reason):
     return instance, created
 
 
+def signal_case(business_key, process_key, name, actor=None):
+    """Send a BPMN signal to the open instances of a process for a case, inside the caller's transaction."""
+    ids = db.session.execute(db.select(ProcessInstance.id).where(
+        ProcessInstance.process_key == process_key, ProcessInstance.business_key == business_key,
+        ProcessInstance.status.in_(("running", "waiting")))).scalars().all()
+    delivered = 0
+    for instance_id in ids:
+        instance, workflow = runtime.load(instance_id)
+        if runtime.signal(instance, workflow, name, actor):
+            sync_tasks(instance, workflow)
+            record_event("signal_received", actor, instance_id=instance.id, business_key=business_key,
+                         subject=name)
+            delivered += 1
+    return delivered
+
+
 def has_open_instance(process_key, business_key):
     return db.session.execute(db.select(ProcessInstance.id).where(
         ProcessInstance.process_key == process_key, ProcessInstance.business_key == business_key,

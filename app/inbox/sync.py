@@ -21,9 +21,18 @@ def _due_at(created_at, duration):
         TimerEventDefinition.parse_iso_duration(duration), created_at)
 
 
+def _process_key(instance, task):
+    """The process a task belongs to: a called process, or the holder of an embedded subprocess."""
+    spec_name = task.workflow.spec.name
+    for entry in instance.definition.summary.get("user_tasks", []):
+        if entry.get("spec", entry["process_key"]) == spec_name and entry["id"] == task.task_spec.bpmn_id:
+            return entry["process_key"]
+    return spec_name
+
+
 def _new_row(instance, task):
     props = runtime.task_properties(task)
-    process_key = task.workflow.spec.name
+    process_key = _process_key(instance, task)
     config = node_config(process_key, task.task_spec.bpmn_id)
     roles = (config.roles if config and config.roles else None) or [runtime.task_lane(task)]
     created = clock.now()

@@ -194,3 +194,14 @@ class ClassificationChange(db.Model):
     provision_rate = db.Column(db.Numeric(5, 4), nullable=False)
     provision_amount = db.Column(Money, nullable=False)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+
+
+class CustomerMessage(db.Model):
+    """A reminder or notice sent to the borrower (SMS by default), kept as the record of contact."""
+    __tablename__ = "customer_message"
+    id = db.Column(db.Integer, primary_key=True)
+    loan_id = db.Column(db.ForeignKey("loan.id"), nullable=False, index=True)
+    channel = db.Column(db.String(16), nullable=False)
+    text = db.Column(db.Text, nullable=False)
+    sent_on = db.Column(db.Date, nullable=False)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)

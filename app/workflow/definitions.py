@@ -101,16 +101,21 @@ def _task_properties(task_spec):
     return dict((getattr(task_spec, "extensions", None) or {}).get("properties", {}))
 
 
-def summarize(spec, subprocess_specs):
-    """What the inbox and the API need to know about a process without loading it."""
+def summarize(spec, subprocess_specs, process_keys=None):
+    """What the inbox and the API need to know about a process without loading it.
+
+    Tasks of an embedded subprocess belong to the process that holds it; `process_keys` names
+    the real processes (call activities run those).
+    """
     user_tasks, roles, start_roles, start_form = [], set(), [], None
     for each in [spec, *subprocess_specs.values()]:
+        owner = each.name if process_keys is None or each.name in process_keys else spec.name
         for task_spec in each.task_specs.values():
             if getattr(task_spec, "manual", False):
                 props = _task_properties(task_spec)
                 user_tasks.append({
                     "id": task_spec.bpmn_id, "name": task_spec.bpmn_name or task_spec.bpmn_id,
-                    "process_key": each.name, "lane": task_spec.lane,
+                    "process_key": owner, "spec": each.name, "lane": task_spec.lane,
                     "roles": [task_spec.lane] if task_spec.lane else [],
                     "form": props.get("formJsonSchemaFilename"), "properties": props,
                 })
@@ -128,7 +133,9 @@ def summarize(spec, subprocess_specs):
 def build_processes(sources, parser):
     """One ParsedProcess per executable process, with exactly the files it depends on."""
     processes, problems = [], []
-    for key in parser.get_process_ids():
+    # Parsing registers embedded subprocesses as processes too; only real <process> elements count.
+    real_keys = set(parser.get_process_ids())
+    for key in sorted(real_keys):
         try:
             spec = parser.get_spec(key)
             subprocess_specs = parser.get_subprocess_specs(key)
@@ -141,7 +148,7 @@ def build_processes(sources, parser):
             key=key, name=parser.process_parsers[key].get_name() or key,
             files={f: sources[f] for f in sorted(process_files)},
             spec=spec, subprocess_specs=subprocess_specs,
-            summary=summarize(spec, subprocess_specs),
+            summary=summarize(spec, subprocess_specs, real_keys),
         ))
     return processes, problems
 

@@ -6,12 +6,14 @@ from decimal import Decimal
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser, VALIDATOR
 from SpiffWorkflow.spiff.parser.task_spec import ServiceTaskParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
+from SpiffWorkflow.util.task import TaskState
 
 from ..errors import AppError
 from .sandbox import SandboxEnvironment
@@ -79,4 +81,9 @@ def load_state(state_json, spec_dicts):
     state.update(copy.deepcopy(spec_dicts))
     workflow = serializer.from_dict(state)
     workflow.script_engine = script_engine
+    # Restored subprocesses register their waiting events (timers, signals) with themselves,
+    # not with the top workflow that refreshes timers and receives signals: hand them over.
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        if isinstance(task.task_spec, CatchingEvent):
+            workflow.event_manager.add_task(task)
     return workflow

@@ -2,7 +2,9 @@
 import copy
 import uuid
 
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -117,3 +119,13 @@ def fire_timers(instance, workflow, actor=None):
     """Let timers that are due fire and run the engine to the next wait."""
     _run_engine(instance, workflow, actor, workflow.refresh_timers)
     _save(instance, workflow)
+
+
+def signal(instance, workflow, name, actor=None):
+    """Deliver a BPMN signal if the instance waits for it; True when it did."""
+    waiting = {e.name for e in workflow.waiting_events() if e.event_type == "SignalEventDefinition"}
+    if name not in waiting:
+        return False
+    _run_engine(instance, workflow, actor, lambda: workflow.send_event(BpmnEvent(SignalEventDefinition(name))))
+    _save(instance, workflow)
+    return True

@@ -1,0 +1,77 @@
+"""Collection escalation: a case per overdue loan climbs the ladder on timers; repayment ends it."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+from app.cob import run_cob_through
+from app.extensions import db
+from app.loans.models import CustomerMessage
+
+from .helpers import act, confirm, new_loan, open_task, pay
+
+
+def tasks(api, key):
+    return sorted(t["task_spec_id"] for t in open_task(api, key) if t["process_key"] == "collection_escalation")
+
+
+def collection_case(api, key):
+    found = api.get(f"/api/tasks?scope=all&status=completed&business_key={key}", "supervisor").get_json()["items"]
+    return found
+
+
+def test_reminder_then_phone_then_repayment_closes_the_case(app, api, fresh_dates):
+    loan = new_loan(api)
+    key, first = loan["business_key"], loan["schedule"][0]
+    due = date.fromisoformat(first["due_date"])
+    with app.app_context():
+        run_cob_through(due + timedelta(days=1))
+        messages = db.session.execute(db.select(CustomerMessage).where(CustomerMessage.loan_id == loan["id"])).scalars().all()
+        assert len(messages) == 1 and "逾期1天" in messages[0].text
+    assert tasks(api, key) == []  # the SMS went out; the phone call waits three days
+    with app.app_context():
+        run_cob_through(due + timedelta(days=4))
+    assert tasks(api, key) == ["phone_collection"]
+    assert open_task(api, key, "phone_collection")["roles"] == ["collector"]
+
+    with app.app_context():
+        penalty = db.session.execute(db.text("select accrued_penalty from loan where id = :i"), {"i": loan["id"]}).scalar()
+    pay(api, loan, str(Decimal(first["total_due"]) + Decimal(str(penalty))), (due + timedelta(days=4)).isoformat())
+    confirm(api, loan)
+    assert tasks(api, key) == []
+    with app.app_context():
+        run_cob_through(due + timedelta(days=5))
+    assert api.get(f"/api/loans/{loan['id']}", "collector").get_json()["dpd"] == 0
+    assert tasks(api, key) == []  # no new case while the loan is current
+
+
+def test_unhandled_calls_climb_to_field_visit_and_legal(app, api, fresh_dates):
+    loan = new_loan(api)
+    key = loan["business_key"]
+    due = date.fromisoformat(loan["schedule"][0]["due_date"])
+    with app.app_context():
+        run_cob_through(due + timedelta(days=4))
+    assert tasks(api, key) == ["phone_collection"]
+    with app.app_context():
+        run_cob_through(due + timedelta(days=7))  # three days without a call: escalated
+    assert tasks(api, key) == ["field_visit"]
+    act(api, key, "field_visit", "collector", {"outcome": "refused", "notes": "拒绝还款"})
+    assert tasks(api, key) == ["legal_action"]
+    assert open_task(api, key, "legal_action")["roles"] == ["legal_officer"]
+
+
+def test_a_broken_promise_escalates(app, api, fresh_dates):
+    loan = new_loan(api)
+    key = loan["business_key"]
+    due = date.fromisoformat(loan["schedule"][0]["due_date"])
+    with app.app_context():
+        run_cob_through(due + timedelta(days=4))
+    promise = (due + timedelta(days=6)).isoformat()
+    missing = act(api, key, "phone_collection", "collector", {"outcome": "promise_to_pay"}, expect=422)
+    assert "promise_date" in missing.get_json()["error"]["details"]
+    act(api, key, "phone_collection", "collector",
+        {"outcome": "promise_to_pay", "promise_date": promise, "promise_amount": "5000"})
+    with app.app_context():
+        run_cob_through(due + timedelta(days=6))
+    assert tasks(api, key) == []
+    with app.app_context():
+        run_cob_through(due + timedelta(days=7))  # the promised day passed unpaid
+    assert tasks(api, key) == ["field_visit"]
