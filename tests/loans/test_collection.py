@@ -13,9 +13,13 @@ def tasks(api, key):
     return sorted(t["task_spec_id"] for t in open_task(api, key) if t["process_key"] == "collection_escalation")
 
 
-def collection_case(api, key):
-    found = api.get(f"/api/tasks?scope=all&status=completed&business_key={key}", "supervisor").get_json()["items"]
-    return found
+def case_at_phone_stage(app, api):
+    """A loan four days past its first due date: reminded, and now waiting for a phone call."""
+    loan = new_loan(api)
+    due = date.fromisoformat(loan["schedule"][0]["due_date"])
+    with app.app_context():
+        run_cob_through(due + timedelta(days=4))
+    return loan, loan["business_key"], due
 
 
 def test_reminder_then_phone_then_repayment_closes_the_case(app, api, fresh_dates):
@@ -44,11 +48,7 @@ def test_reminder_then_phone_then_repayment_closes_the_case(app, api, fresh_date
 
 
 def test_unhandled_calls_climb_to_field_visit_and_legal(app, api, fresh_dates):
-    loan = new_loan(api)
-    key = loan["business_key"]
-    due = date.fromisoformat(loan["schedule"][0]["due_date"])
-    with app.app_context():
-        run_cob_through(due + timedelta(days=4))
+    loan, key, due = case_at_phone_stage(app, api)
     assert tasks(api, key) == ["phone_collection"]
     with app.app_context():
         run_cob_through(due + timedelta(days=7))  # three days without a call: escalated
@@ -59,11 +59,7 @@ def test_unhandled_calls_climb_to_field_visit_and_legal(app, api, fresh_dates):
 
 
 def test_a_broken_promise_escalates(app, api, fresh_dates):
-    loan = new_loan(api)
-    key = loan["business_key"]
-    due = date.fromisoformat(loan["schedule"][0]["due_date"])
-    with app.app_context():
-        run_cob_through(due + timedelta(days=4))
+    loan, key, due = case_at_phone_stage(app, api)
     promise = (due + timedelta(days=6)).isoformat()
     missing = act(api, key, "phone_collection", "collector", {"outcome": "promise_to_pay"}, expect=422)
     assert "promise_date" in missing.get_json()["error"]["details"]
