@@ -16,14 +16,16 @@ from .inbox.timers import fire_due_timers
 from .loans.classification import is_worse
 from .loans.cob import close_loan_day, loans_to_close
 from .loans.collection import overdue_episode_start
+from .loans.inspection import inspection_facts
 from .loans.models import CobRun, Loan
 from .transaction import transactional
-from .workflow.decisions import decide
+from .workflow.decisions import decision
 from .workflow.models import ProcessInstance
 
 CHUNK = 500
 CLASSIFICATION_PROCESS = "classification_review"
 COLLECTION_PROCESS = "collection_escalation"
+INSPECTION_PROCESS = "post_loan_inspection"
 
 
 @transactional
@@ -58,8 +60,9 @@ def _finish(on: date):
 def propose_classifications():
     """Open a classification review for each loan whose overdue days call for a worse class."""
     loans = db.session.execute(db.select(Loan).where(Loan.status == "active", Loan.dpd > 0)).scalars().all()
+    floor_of = decision("classification_floor")
     for loan in loans:
-        floor = decide("classification_floor", {"loan": {"dpd": loan.dpd}}).get("floor_class")
+        floor = floor_of({"loan": {"dpd": loan.dpd}}).get("floor_class")
         if floor and is_worse(floor, loan.classification) \
                 and not has_open_instance(CLASSIFICATION_PROCESS, loan.business_key):
             start_system_process(CLASSIFICATION_PROCESS, {"loan_id": loan.id}, loan.business_key,
@@ -81,6 +84,18 @@ def open_collection_cases():
         db.session.rollback()
 
 
+def open_inspections():
+    """Start each post-loan inspection the schedule table says is due."""
+    loans = db.session.execute(db.select(Loan).where(Loan.status == "active")).scalars().all()
+    is_due = decision("inspection_schedule")
+    for loan in loans:
+        due = is_due({"loan": inspection_facts(loan)}).get("inspection_due")
+        if due and not has_open_instance(INSPECTION_PROCESS, loan.business_key):
+            start_system_process(INSPECTION_PROCESS, {"loan_id": loan.id}, loan.business_key,
+                                 reason="post-loan inspection due")
+        db.session.rollback()
+
+
 def run_cob(on: date | None = None):
     """Close business date `on` (default: the day after the current one); a finished date is a no-op."""
     on = on or clock.business_date() + timedelta(days=1)
@@ -90,6 +105,7 @@ def run_cob(on: date | None = None):
         pass
     propose_classifications()
     open_collection_cases()
+    open_inspections()
     fire_due_timers()
     escalate_overdue_tasks()
     return _finish(on), True

@@ -6,7 +6,14 @@ dict that lands in the task's result variable. They run inside the step's transa
 from decimal import Decimal
 
 from .inbox.service import signal_case
-from .loans import applications, classification, collection, disbursement, repayments
+from .loans import (
+    applications,
+    classification,
+    collection,
+    disbursement,
+    inspection,
+    repayments,
+)
 from .workflow.services import service_handler
 
 
@@ -80,3 +87,9 @@ def apply_classification(step, data):
 def send_overdue_reminder(step, data):
     message = collection.send_overdue_reminder(repayments.get_loan(data["loan_id"]))
     return {"channel": message.channel, "sent_on": message.sent_on.isoformat()}
+
+
+@service_handler("file_inspection")
+def file_inspection(step, data):
+    loan = inspection.file_inspection(repayments.get_loan(data["loan_id"]))
+    return {"inspections_done": loan.inspections_done, "inspected_on": loan.last_inspected_on.isoformat()}

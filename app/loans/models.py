@@ -97,6 +97,8 @@ class Loan(db.Model):
     accrued_penalty = db.Column(Money, nullable=False, default=0)  # penalty interest owed, not yet paid
     closed_on = db.Column(db.Date)
     last_cob_date = db.Column(db.Date, index=True)  # the last business date closed for this loan
+    inspections_done = db.Column(db.Integer, nullable=False, default=0)
+    last_inspected_on = db.Column(db.Date)
 
     application = db.relationship(LoanApplication, back_populates="loan")
     product = db.relationship(Product)
