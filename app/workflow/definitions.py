@@ -65,6 +65,22 @@ def _problem(err, file=""):
     return Problem(getattr(err, "file_name", "") or file, element, reason)
 
 
+def _duplicate_ids(name, xml):
+    """Element ids must be unique, and a service operator must not share a task's id: SpiffWorkflow
+    looks flow targets up by id and would find the operator instead of the task."""
+    bpmn_ns = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+    seen, twice = set(), []
+    for element in xml.iter():
+        if isinstance(element.tag, str) and element.tag.startswith(bpmn_ns) and element.get("id"):
+            if element.get("id") in seen:
+                twice.append(element.get("id"))
+            seen.add(element.get("id"))
+    operators = {e.get("id") for e in xml.iter(f"{{{SPIFF_NS['spiffworkflow']}}}serviceTaskOperator")}
+    return [Problem(name, i, "this id is used by more than one element") for i in dict.fromkeys(twice)] + \
+        [Problem(name, i, "a service operator has the same id as a diagram element; rename the element")
+         for i in sorted(operators & seen)]
+
+
 def parse_sources(sources):
     """Parse every file; return (parser, problems). A broken file is reported, not raised."""
     parser = Parser()
@@ -79,6 +95,7 @@ def parse_sources(sources):
             if name.endswith(".dmn"):
                 parser.add_dmn_xml(xml, filename=name)
             else:
+                problems += _duplicate_ids(name, xml)
                 parser.add_bpmn_xml(xml, filename=name)
         except etree.XMLSyntaxError as err:
             problems.append(Problem(name, "", f"not well-formed XML: {err}"))

@@ -101,3 +101,10 @@ def test_dmn_expression_that_does_not_compile_is_reported(runner, tmp_path):
     assert result.exit_code == 1
     assert "approval_levels.dmn: approval_levels: decision cannot be read: Malformed Output Expression '2 +'" \
         in result.output
+
+
+def test_an_id_used_twice_is_named(runner, tmp_path):
+    path = disbursement_copy(tmp_path, 'serviceTaskOperator id="disburse_loan"', 'serviceTaskOperator id="post_payout"')
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert "disbursement.bpmn: post_payout: a service operator has the same id as a diagram element" in result.output
