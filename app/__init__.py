@@ -6,6 +6,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, config_for
+
 from .extensions import csrf, db, login_manager, migrate
 
 log = logging.getLogger(__name__)

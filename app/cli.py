@@ -86,7 +86,9 @@ def cob_run_command(on, through):
 @click.command("seed-demo")
 def seed_demo_command():
     """Products, customers and one user per role (password `demo` or $DEMO_PASSWORD)."""
-    from .seed import seed_demo  # imported here: the loan demo data is not needed by other commands
+    from .seed import (
+        seed_demo,  # imported here: the loan demo data is not needed by other commands
+    )
     counts = seed_demo()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 

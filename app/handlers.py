@@ -13,6 +13,7 @@ from .loans import (
     disbursement,
     inspection,
     repayments,
+    write_off,
 )
 from .workflow.services import service_handler
 
@@ -53,7 +54,7 @@ COLLECTION_PROCESS = "collection_escalation"
 def post_repayment(step, data):
     repayment = repayments.post_repayment(data["repayment_id"], step.actor)
     loan = repayments.get_loan(repayment.loan_id)
-    if loan.overdue_amount == 0:  # everything overdue is paid: the collection case ends, at any step
+    if loan.status == "active" and loan.overdue_amount == 0:  # everything overdue is paid: the collection case ends, at any step
         signal_case(loan.business_key, COLLECTION_PROCESS, "overdue_cleared", step.actor)
     return {"status": repayment.status, **repayment.allocation}
 
@@ -93,3 +94,9 @@ def send_overdue_reminder(step, data):
 def file_inspection(step, data):
     loan = inspection.file_inspection(repayments.get_loan(data["loan_id"]))
     return {"inspections_done": loan.inspections_done, "inspected_on": loan.last_inspected_on.isoformat()}
+
+
+@service_handler("post_write_off")
+def post_write_off(step, data):
+    amount = write_off.write_off_loan(repayments.get_loan(data["loan_id"]), step.actor)
+    return {"written_off": amount}

@@ -9,8 +9,15 @@ from ..workflow.definitions import latest_definitions
 from ..workflow.models import ProcessDefinition
 from ..workflow.positions import node_states
 from .processes import definition_view
-from .schemas import (DefinitionSchema, DeployRequest, DeployResponse, DiagramSchema, NodeConfigArgs,
-                      NodeConfigRequest, NodeConfigSchema)
+from .schemas import (
+    DefinitionSchema,
+    DeployRequest,
+    DeployResponse,
+    DiagramSchema,
+    NodeConfigArgs,
+    NodeConfigRequest,
+    NodeConfigSchema,
+)
 from .security import AUTHENTICATED, current_actor, current_api_user, rule
 
 blp = Blueprint("designer", __name__, description="Process designers: deploy, versions, diagrams, node configuration")

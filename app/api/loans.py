@@ -8,13 +8,24 @@ from ..inbox import service
 from ..loans import applications, repayments
 from ..loans.models import Loan, Product
 from ..workflow.models import ProcessInstance
-from .schemas import (ApplicationRequest, ApplicationSchema, BusinessDateSchema, LoanSchema, ProductSchema,
-                      RepaymentRequest, RepaymentSchema)
+from .processes import instance_view
+from .schemas import (
+    ApplicationRequest,
+    ApplicationSchema,
+    BusinessDateSchema,
+    InstanceSchema,
+    LoanSchema,
+    ProductSchema,
+    RepaymentRequest,
+    RepaymentSchema,
+    WriteOffRequest,
+)
 from .security import AUTHENTICATED, current_actor, rule
 
 blp = Blueprint("loans", __name__, description="Products, loan applications and loans")
 APPLICATION_PROCESS = "loan_application"
 REPAYMENT_PROCESS = "repayment_check"
+WRITE_OFF_PROCESS = "write_off"
 
 
 @blp.route("/products", methods=["GET"])
@@ -80,6 +91,18 @@ def record_repayment(body, loan_id):
             "paid_on": repayment.paid_on.isoformat()}, current_actor(), business_key=loan.business_key)
         repayment.process_instance_id = instance.id
     return repayment
+
+
+@blp.route("/loans/<int:loan_id>/write-off", methods=["POST"])
+@rule("risk_officer")
+@blp.arguments(WriteOffRequest)
+@blp.response(201, InstanceSchema)
+def request_write_off(body, loan_id):
+    """Open the write-off process for a loan; its eligibility table and three levels decide."""
+    loan = repayments.get_loan(loan_id)
+    instance, _ = service.start_process(WRITE_OFF_PROCESS, {"loan_id": loan.id, **body}, current_actor(),
+                                        business_key=loan.business_key)
+    return instance_view(instance)
 
 
 @blp.route("/business-date", methods=["GET"])

@@ -246,6 +246,9 @@ class LoanSchema(Schema):
     provision_rate = fields.Decimal(as_string=True)
     provision_amount = fields.Decimal(as_string=True)
     classification_history = fields.List(fields.Nested(ClassificationChangeSchema))
+    written_off_on = fields.Date(allow_none=True)
+    written_off_amount = fields.Decimal(as_string=True, allow_none=True)
+    recovered_amount = fields.Decimal(as_string=True)
     schedule = fields.List(fields.Nested(InstallmentSchema))
 
 
@@ -378,3 +381,8 @@ class RepaymentSchema(Schema):
     allocation = fields.Dict(allow_none=True)
     process_instance_id = fields.Int(allow_none=True)
     created_at = fields.DateTime()
+
+
+class WriteOffRequest(Schema):
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=4000))
+    evidence = fields.Str(required=True, validate=validate.Length(min=1, max=4000))

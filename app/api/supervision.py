@@ -6,8 +6,16 @@ from ..extensions import db
 from ..inbox import queries, supervision
 from ..inbox.models import Notification, Substitution
 from ..transaction import transactional
-from .schemas import (BulkAssignRequest, DelegateRequest, NotificationSchema, QueueArgs, QueueOverview,
-                      SubstitutionRequest, SubstitutionSchema, TaskSchema)
+from .schemas import (
+    BulkAssignRequest,
+    DelegateRequest,
+    NotificationSchema,
+    QueueArgs,
+    QueueOverview,
+    SubstitutionRequest,
+    SubstitutionSchema,
+    TaskSchema,
+)
 from .security import AUTHENTICATED, current_actor, rule
 
 blp = Blueprint("supervision", __name__, description="Supervisors: queues, reassignment, delegation, substitutes")

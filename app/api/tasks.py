@@ -2,8 +2,16 @@ from flask_smorest import Blueprint
 
 from ..inbox import queries, service, supervision
 from ..inbox.forms import load_form
-from .schemas import (AssignRequest, CompleteRequest, CompleteResponse, ReleaseRequest,
-                      TaskDetailSchema, TaskListArgs, TaskPage, TaskSchema)
+from .schemas import (
+    AssignRequest,
+    CompleteRequest,
+    CompleteResponse,
+    ReleaseRequest,
+    TaskDetailSchema,
+    TaskListArgs,
+    TaskPage,
+    TaskSchema,
+)
 from .security import AUTHENTICATED, current_actor, rule
 
 blp = Blueprint("tasks", __name__, description="The task inbox")

@@ -7,11 +7,11 @@ from ..transaction import transactional
 from ..workflow import runtime
 from ..workflow.definitions import latest_definition
 from ..workflow.models import ProcessInstance
+from . import supervision
 from .forms import load_form, validated_form_data
+from .lookup import get_task, require_open
 from .models import HumanTask
 from .rules import holds_task_role, require_may_act
-from . import supervision
-from .lookup import get_task, require_open
 from .sync import sync_tasks
 
 

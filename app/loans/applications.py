@@ -1,6 +1,6 @@
 """Loan applications: intake checks, credit inputs, and the decisions the approval reaches."""
 from datetime import date
-from decimal import Decimal, ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 
 from .. import clock
 from ..errors import NotFound, ValidationFailed

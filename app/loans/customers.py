@@ -3,7 +3,11 @@ from .. import clock
 from ..audit import record_event
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
-from .identity import validate_phone, validate_resident_id, validate_unified_social_credit_code
+from .identity import (
+    validate_phone,
+    validate_resident_id,
+    validate_unified_social_credit_code,
+)
 from .models import Customer
 
 ID_CHECKS = {"individual": validate_resident_id, "enterprise": validate_unified_social_credit_code}

@@ -98,6 +98,9 @@ class Loan(db.Model):
     closed_on = db.Column(db.Date)
     last_cob_date = db.Column(db.Date, index=True)  # the last business date closed for this loan
     inspections_done = db.Column(db.Integer, nullable=False, default=0)
+    written_off_on = db.Column(db.Date)
+    written_off_amount = db.Column(Money)
+    recovered_amount = db.Column(Money, nullable=False, default=0)  # collected after write-off (账销案存)
     last_inspected_on = db.Column(db.Date)
 
     application = db.relationship(LoanApplication, back_populates="loan")

@@ -12,6 +12,7 @@ from .. import clock
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from .models import LedgerEntry, Loan, Repayment
+from .write_off import record_recovery
 
 ZERO = Decimal("0.00")
 
@@ -33,7 +34,7 @@ def enter_repayment(loan, amount, paid_on, entered_by, idempotency_key=None):
                 raise Conflict("this Idempotency-Key was used for another repayment")
             return earlier, False
     errors = {}
-    if loan.status != "active":
+    if loan.status not in ("active", "written_off"):  # after a write-off, recoveries are still recorded
         errors["loan"] = [f"the loan is {loan.status}"]
     if amount <= 0:
         errors["amount"] = ["must be positive"]
@@ -99,6 +100,11 @@ def post_repayment(repayment_id, checked_by):
         raise ValidationFailed("maker-checker: the person who entered a payment cannot confirm it",
                                {"checked_by": ["must differ from the cashier who entered it"]})
     loan = get_loan(repayment.loan_id)
+    if loan.status == "written_off":
+        record_recovery(loan, repayment.amount, f"repayment:{repayment.id}:recovery", checked_by)
+        repayment.status, repayment.checked_by = "posted", checked_by
+        repayment.allocation = {"recovery": str(repayment.amount)}
+        return repayment
     split = _allocate(loan, repayment.amount, repayment.paid_on)
     for part, amount in split.items():
         if amount > 0:

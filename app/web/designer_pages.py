@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from ..auth.service import can_design
 from ..deployment import DeployRefused, deploy_upload, known_roles
 from ..errors import ValidationFailed
-from ..inbox import node_config
 from ..extensions import db
+from ..inbox import node_config
 from ..inbox.forms import form_path, forms_dir, schema_problems
 from ..workflow import runtime
 from ..workflow.definitions import latest_definitions

@@ -12,8 +12,8 @@ from ..auth.models import Role
 from ..errors import AppError, Conflict, Forbidden, ValidationFailed
 from ..extensions import db
 from ..inbox import queries, service, supervision
-from ..inbox.models import Notification, Substitution
 from ..inbox.forms import load_form
+from ..inbox.models import Notification, Substitution
 from ..loans.models import Customer, Loan
 from ..loans.schedule import REPAYMENT_METHODS
 from .formrender import form_fields, submitted_data

@@ -1,6 +1,6 @@
 """Checking process files before they are deployed: one Problem per fault, never a traceback."""
-from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 
 from .definitions import Problem, build_processes, parse_sources
 from .engine import ExactServiceTask
