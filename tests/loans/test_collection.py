@@ -71,3 +71,23 @@ def test_a_broken_promise_escalates(app, api, fresh_dates):
     with app.app_context():
         run_cob_through(due + timedelta(days=7))  # the promised day passed unpaid
     assert tasks(api, key) == ["field_visit"]
+
+
+def test_ten_days_behind_then_repaid_ends_the_case_with_dpd_zero(app, api, fresh_dates):
+    loan = new_loan(api)
+    key, first = loan["business_key"], loan["schedule"][0]
+    due = date.fromisoformat(first["due_date"])
+    with app.app_context():
+        run_cob_through(due + timedelta(days=10))
+    assert api.get(f"/api/loans/{loan['id']}", "collector").get_json()["dpd"] == 10
+    case = api.get(f"/api/tasks?scope=all&process_key=collection_escalation&business_key={key}", "supervisor").get_json()
+    assert case["total"] == 1
+    owed = api.get(f"/api/loans/{loan['id']}", "collector").get_json()
+    pay(api, loan, str(Decimal(owed["overdue_amount"]) + Decimal(owed["accrued_penalty"])), (due + timedelta(days=10)).isoformat())
+    confirm(api, loan)
+    with app.app_context():
+        run_cob_through(due + timedelta(days=11))
+    assert api.get(f"/api/loans/{loan['id']}", "collector").get_json()["dpd"] == 0
+    instances = api.get(f"/api/tasks?scope=all&status=cancelled&business_key={key}", "supervisor").get_json()["items"]
+    assert [t["process_key"] for t in instances if t["process_key"] == "collection_escalation"]
+    assert tasks(api, key) == []

@@ -1,0 +1,46 @@
+"""Designers move the DPD thresholds in the DMN files: classification and escalation follow, no code."""
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.cob import run_cob_through
+from app.deployment import deploy_sources
+from app.workflow.definitions import read_sources
+
+from .helpers import new_loan, open_task
+
+PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+
+
+@pytest.fixture()
+def edited_tables(app):
+    """Special mention only after 5 days; phone calls from the first overdue day."""
+    sources = read_sources(PROCESSES)
+    for name, old, new in [
+            ("classification_floor.dmn", '<inputEntry id="rule_special_mention_dpd"><text>&gt; 0</text>',
+             '<inputEntry id="rule_special_mention_dpd"><text>&gt; 5</text>'),
+            ("collection_stage.dmn", '<inputEntry id="stage_phone_dpd"><text>&gt; 7</text>',
+             '<inputEntry id="stage_phone_dpd"><text>&gt; 0</text>')]:
+        assert old in sources[name]
+        sources[name] = sources[name].replace(old, new)
+    with app.app_context():
+        deploy_sources(sources, "designer")
+    yield
+    with app.app_context():
+        deploy_sources(read_sources(PROCESSES), "designer")
+
+
+def test_thresholds_come_from_the_tables(app, api, fresh_dates, edited_tables):
+    loan = new_loan(api)
+    key = loan["business_key"]
+    due = date.fromisoformat(loan["schedule"][0]["due_date"])
+    with app.app_context():
+        run_cob_through(due + timedelta(days=1))
+    specs = [t["task_spec_id"] for t in open_task(api, key)]
+    assert "phone_collection" in specs              # no SMS rung: phone from day one
+    assert "propose_classification" not in specs    # one day late is still 正常 under the edited floor
+    with app.app_context():
+        run_cob_through(due + timedelta(days=6))
+    proposal = open_task(api, key, "propose_classification")
+    assert api.get(f"/api/tasks/{proposal['id']}", "loan_officer").get_json()["data"]["floor_class"] == "special_mention"
