@@ -38,7 +38,7 @@ def _engine(decision_id):
 def decision(decision_id):
     """A function giving the outputs of the first matching rule for its data ({} when none matches).
 
-    Look the table up once and call the function per row: a batch over many loans reads no file twice.
+    Look the table up once and call the function per row: a batch over many rows reads no file twice.
     """
     engine = _engine(decision_id)
 

@@ -36,11 +36,12 @@ def test_broken_files_are_reported_not_raised(runner, tmp_path, text, reason):
     assert "Traceback" not in result.output
 
 
-def edited_copy(tmp_path, old, new):
-    source = (FIXTURES / "archive_request.bpmn").read_text()
-    assert old in source
-    target = tmp_path / "archive_request.bpmn"
-    target.write_text(source.replace(old, new))
+def edited_copy(tmp_path, old, new, source=FIXTURES / "archive_request.bpmn"):
+    """A copy of a process file with one edit, checked to have taken place."""
+    text = source.read_text()
+    assert old in text
+    target = tmp_path / source.name
+    target.write_text(text.replace(old, new))
     return target
 
 
@@ -71,11 +72,7 @@ def test_timer_expression_that_does_not_compile_is_reported(runner, tmp_path):
 
 
 def disbursement_copy(tmp_path, old, new):
-    source = (Path(__file__).resolve().parents[2] / "processes" / "disbursement.bpmn").read_text()
-    assert old in source
-    target = tmp_path / "disbursement.bpmn"
-    target.write_text(source.replace(old, new))
-    return target
+    return edited_copy(tmp_path, old, new, Path(__file__).resolve().parents[2] / "processes" / "disbursement.bpmn")
 
 
 def test_unknown_service_handler_is_reported(runner, tmp_path):
