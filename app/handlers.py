@@ -15,6 +15,7 @@ from .loans import (
     repayments,
     write_off,
 )
+from .loans.lookup import get_loan
 from .workflow.services import service_handler
 
 
@@ -53,7 +54,7 @@ COLLECTION_PROCESS = "collection_escalation"
 @service_handler("post_repayment")
 def post_repayment(step, data):
     repayment = repayments.post_repayment(data["repayment_id"], step.actor)
-    loan = repayments.get_loan(repayment.loan_id)
+    loan = get_loan(repayment.loan_id)
     if loan.status == "active" and loan.overdue_amount == 0:  # everything overdue is paid: the collection case ends, at any step
         signal_case(loan.business_key, COLLECTION_PROCESS, "overdue_cleared", step.actor)
     return {"status": repayment.status, **repayment.allocation}
@@ -66,7 +67,7 @@ def reject_repayment(step, data):
 
 @service_handler("loan_status")
 def loan_status(step, data):
-    loan = repayments.get_loan(data["loan_id"])
+    loan = get_loan(data["loan_id"])
     return {"loan_id": loan.id, "dpd": loan.dpd, "classification": loan.classification,
             "outstanding_principal": loan.outstanding_principal}
 
@@ -78,7 +79,7 @@ def check_classification_proposal(step, data):
 
 @service_handler("apply_classification")
 def apply_classification(step, data):
-    loan = repayments.get_loan(data["loan_id"])
+    loan = get_loan(data["loan_id"])
     change = classification.apply_classification(loan, data["proposed_class"], data.get("reasons"), step.actor,
                                                  Decimal(str(data["provision_rate"])))
     return {"classification": change.classification, "provision_amount": change.provision_amount}
@@ -86,17 +87,17 @@ def apply_classification(step, data):
 
 @service_handler("send_overdue_reminder")
 def send_overdue_reminder(step, data):
-    message = collection.send_overdue_reminder(repayments.get_loan(data["loan_id"]))
+    message = collection.send_overdue_reminder(get_loan(data["loan_id"]))
     return {"channel": message.channel, "sent_on": message.sent_on.isoformat()}
 
 
 @service_handler("file_inspection")
 def file_inspection(step, data):
-    loan = inspection.file_inspection(repayments.get_loan(data["loan_id"]))
+    loan = inspection.file_inspection(get_loan(data["loan_id"]))
     return {"inspections_done": loan.inspections_done, "inspected_on": loan.last_inspected_on.isoformat()}
 
 
 @service_handler("post_write_off")
 def post_write_off(step, data):
-    amount = write_off.write_off_loan(repayments.get_loan(data["loan_id"]), step.actor)
+    amount = write_off.write_off_loan(get_loan(data["loan_id"]), step.actor)
     return {"written_off": amount}

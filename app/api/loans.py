@@ -2,11 +2,11 @@ from flask import request
 from flask_smorest import Blueprint
 
 from .. import clock
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..inbox import service
-from ..loans import applications, repayments
-from ..loans.models import Loan, Product
+from ..loans import applications, lookup, repayments
+from ..loans.models import Product
 from ..workflow.models import ProcessInstance
 from .processes import instance_view
 from .schemas import (
@@ -69,10 +69,7 @@ def get_application(application_id):
 @rule(AUTHENTICATED)
 @blp.response(200, LoanSchema)
 def get_loan(loan_id):
-    loan = db.session.get(Loan, loan_id)
-    if loan is None:
-        raise NotFound(f"loan {loan_id} does not exist")
-    return loan
+    return lookup.get_loan(loan_id)
 
 
 @blp.route("/loans/<int:loan_id>/repayments", methods=["POST"])
@@ -81,7 +78,7 @@ def get_loan(loan_id):
 @blp.response(201, RepaymentSchema)
 def record_repayment(body, loan_id):
     """The cashier enters a payment; finance confirms it in the inbox before it is posted."""
-    loan = repayments.get_loan(loan_id)
+    loan = lookup.get_loan(loan_id)
     key = request.headers.get("Idempotency-Key") or None
     repayment, created = repayments.enter_repayment(loan, body["amount"], body["paid_on"],
                                                     current_actor().username, key)
@@ -99,7 +96,7 @@ def record_repayment(body, loan_id):
 @blp.response(201, InstanceSchema)
 def request_write_off(body, loan_id):
     """Open the write-off process for a loan; its eligibility table and three levels decide."""
-    loan = repayments.get_loan(loan_id)
+    loan = lookup.get_loan(loan_id)
     instance, _ = service.start_process(WRITE_OFF_PROCESS, {"loan_id": loan.id, **body}, current_actor(),
                                         business_key=loan.business_key)
     return instance_view(instance)

@@ -46,29 +46,32 @@ def start_process(process_key, data, actor, business_key=None):
         data = validated_form_data(load_form(start_form), data)
     elif not isinstance(data, dict):
         raise ValidationFailed("data must be an object", {"data": ["must be an object"]})
-    instance, workflow = runtime.start_instance(process_key, data, actor.username, business_key)
-    created = sync_tasks(instance, workflow)
-    record_event("process_started", actor.username, instance_id=instance.id,
-                 business_key=instance.business_key, subject=process_key,
-                 after={"version": definition.version, "data": data})
-    return instance, created
+    return _launch(process_key, data, actor.username, business_key)
 
 
 @transactional
 def start_system_process(process_key, data, business_key, reason):
     """Start a process on the system's own account (close of business), bypassing the start lane."""
-    instance, workflow = runtime.start_instance(process_key, data, "system", business_key)
+    return _launch(process_key, data, "system", business_key, reason)
+
+
+def _launch(process_key, data, username, business_key, reason=None):
+    instance, workflow = runtime.start_instance(process_key, data, username, business_key)
     created = sync_tasks(instance, workflow)
-    record_event("process_started", "system", instance_id=instance.id, business_key=business_key,
-                 subject=process_key, after={"data": data}, reason=reason)
+    record_event("process_started", username, instance_id=instance.id, business_key=instance.business_key,
+                 subject=process_key, after={"version": instance.definition.version, "data": data}, reason=reason)
     return instance, created
+
+
+def _open_instances(process_key, business_key):
+    return db.select(ProcessInstance.id).where(
+        ProcessInstance.process_key == process_key, ProcessInstance.business_key == business_key,
+        ProcessInstance.status.in_(("running", "waiting")))
 
 
 def signal_case(business_key, process_key, name, actor=None):
     """Send a BPMN signal to the open instances of a process for a case, inside the caller's transaction."""
-    ids = db.session.execute(db.select(ProcessInstance.id).where(
-        ProcessInstance.process_key == process_key, ProcessInstance.business_key == business_key,
-        ProcessInstance.status.in_(("running", "waiting")))).scalars().all()
+    ids = db.session.execute(_open_instances(process_key, business_key)).scalars().all()
     delivered = 0
     for instance_id in ids:
         instance, workflow = runtime.load(instance_id)
@@ -81,9 +84,7 @@ def signal_case(business_key, process_key, name, actor=None):
 
 
 def has_open_instance(process_key, business_key):
-    return db.session.execute(db.select(ProcessInstance.id).where(
-        ProcessInstance.process_key == process_key, ProcessInstance.business_key == business_key,
-        ProcessInstance.status.in_(("running", "waiting")))).first() is not None
+    return db.session.execute(_open_instances(process_key, business_key)).first() is not None
 
 
 @transactional

@@ -11,17 +11,11 @@ from decimal import Decimal
 from .. import clock
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
-from .models import LedgerEntry, Loan, Repayment
+from .lookup import get_loan
+from .models import LedgerEntry, Repayment
 from .write_off import record_recovery
 
 ZERO = Decimal("0.00")
-
-
-def get_loan(loan_id):
-    loan = db.session.get(Loan, loan_id)
-    if loan is None:
-        raise NotFound(f"loan {loan_id} does not exist")
-    return loan
 
 
 def enter_repayment(loan, amount, paid_on, entered_by, idempotency_key=None):

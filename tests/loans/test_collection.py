@@ -13,21 +13,24 @@ def tasks(api, key):
     return sorted(t["task_spec_id"] for t in open_task(api, key) if t["process_key"] == "collection_escalation")
 
 
-def case_at_phone_stage(app, api):
-    """A loan four days past its first due date: reminded, and now waiting for a phone call."""
+def overdue_case(app, api, days):
+    """A new loan closed of business `days` past its first due date."""
     loan = new_loan(api)
     due = date.fromisoformat(loan["schedule"][0]["due_date"])
     with app.app_context():
-        run_cob_through(due + timedelta(days=4))
+        run_cob_through(due + timedelta(days=days))
     return loan, loan["business_key"], due
 
 
+def case_at_phone_stage(app, api):
+    """Four days past due: reminded, and now waiting for a phone call."""
+    return overdue_case(app, api, 4)
+
+
 def test_reminder_then_phone_then_repayment_closes_the_case(app, api, fresh_dates):
-    loan = new_loan(api)
-    key, first = loan["business_key"], loan["schedule"][0]
-    due = date.fromisoformat(first["due_date"])
+    loan, key, due = overdue_case(app, api, 1)
+    first = loan["schedule"][0]
     with app.app_context():
-        run_cob_through(due + timedelta(days=1))
         messages = db.session.execute(db.select(CustomerMessage).where(CustomerMessage.loan_id == loan["id"])).scalars().all()
         assert len(messages) == 1 and "逾期1天" in messages[0].text
     assert tasks(api, key) == []  # the SMS went out; the phone call waits three days
@@ -74,11 +77,7 @@ def test_a_broken_promise_escalates(app, api, fresh_dates):
 
 
 def test_ten_days_behind_then_repaid_ends_the_case_with_dpd_zero(app, api, fresh_dates):
-    loan = new_loan(api)
-    key, first = loan["business_key"], loan["schedule"][0]
-    due = date.fromisoformat(first["due_date"])
-    with app.app_context():
-        run_cob_through(due + timedelta(days=10))
+    loan, key, due = overdue_case(app, api, 10)
     assert api.get(f"/api/loans/{loan['id']}", "collector").get_json()["dpd"] == 10
     case = api.get(f"/api/tasks?scope=all&process_key=collection_escalation&business_key={key}", "supervisor").get_json()
     assert case["total"] == 1
