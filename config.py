@@ -21,6 +21,12 @@ class Config:
     FORMS_DIR = os.environ.get("FORMS_DIR", str(BASE_DIR / "forms"))
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)
     DEPLOY_ON_START = _flag("DEPLOY_ON_START", True)
+    # Business dates, quiet hours and the nightly close of business follow this zone.
+    BUSINESS_TIMEZONE = os.environ.get("BUSINESS_TIMEZONE", "Asia/Shanghai")
+    # Overdue loans closed per transaction by the close of business (the rest go in one statement).
+    COB_CHUNK_SIZE = int(os.environ.get("COB_CHUNK_SIZE", 500))
+    # How far ahead the close of business looks for installments to remind of (the DMN picks the days).
+    REMINDER_HORIZON_DAYS = int(os.environ.get("REMINDER_HORIZON_DAYS", 31))
     TOKEN_MAX_AGE_SECONDS = int(os.environ.get("TOKEN_MAX_AGE_SECONDS", 8 * 3600))
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

@@ -34,8 +34,13 @@ def validate_command(files):
 @processes_cli.command("fire-timers")
 def fire_timers_command():
     """Fire the BPMN timers that are due on the business clock."""
+    from .errors import Conflict
     from .inbox.timers import fire_due_timers
-    click.echo(f"stepped {fire_due_timers()} instance(s)")
+    try:
+        click.echo(f"stepped {fire_due_timers()} instance(s)")
+    except Conflict as err:  # another node is firing them
+        click.echo(err.message)
+        sys.exit(1)
 
 
 @processes_cli.command("deploy")
@@ -72,12 +77,12 @@ cob_cli = AppGroup("cob", help="Close of business.")
 def cob_run_command(on, through):
     """Bring the books to a business date: days past due, penalty interest, timers, escalations."""
     from .cob import run_cob, run_cob_through
-    from .errors import ValidationFailed
+    from .errors import AppError
     try:
         runs = run_cob_through(through.date(), on.date() if on else None) if through else \
             [run_cob(on.date() if on else None)]
-    except ValidationFailed as err:
-        click.echo(f"{err.message}: {err.details}")
+    except AppError as err:  # a date already past, or another node running the close
+        click.echo(f"{err.message}: {err.details}" if err.details else err.message)
         sys.exit(1)
     for run, ran in runs:
         click.echo(f"{run.business_date}: {'closed ' + str(run.loans_closed) + ' loan(s)' if ran else 'already closed'}")

@@ -1,28 +1,35 @@
 """Close of business (`flask --app wsgi cob run`): brings the books to a business date.
 
-Loans are closed in chunks, each its own transaction, so a run that is killed half way is
-finished by running the date again. Then due BPMN timers fire and overdue tasks escalate, on
-the new business date.
+Loans with something overdue are closed in chunks, each its own transaction, then every other
+loan in one statement, so a run that is killed half way is finished by running the date again.
+Then reminders go out, classification reviews, collection cases and inspections open where the
+DMN tables say so, due BPMN timers fire and overdue tasks escalate, on the new business date.
+One node at a time runs it: the run holds a database lock that it renews as it goes.
 """
 from datetime import date, timedelta
+
+from flask import current_app
 
 from . import clock
 from .audit import record_event
 from .errors import ValidationFailed
 from .extensions import db
-from .inbox.service import has_open_instance, start_system_process
+from .inbox.service import latest_case_starts, open_case_keys, start_system_process
 from .inbox.supervision import escalate_overdue_tasks
 from .inbox.timers import fire_due_timers
 from .loans.classification import is_worse
-from .loans.cob import close_loan_day, loans_to_close
+from .loans.cob import close_current_loans, close_overdue_loans
 from .loans.collection import overdue_episode_start
-from .loans.inspection import inspection_facts
-from .loans.models import CobRun, Loan
+from .loans.inspection import inspection_candidates
+from .loans.lookup import delinquent_loans
+from .loans.models import CobRun
+from .loans.reminders import send_due_reminders
+from .locks import exclusive
 from .transaction import transactional
 from .workflow.decisions import decision
-from .workflow.models import ProcessInstance
 
-CHUNK = 500
+COB_LOCK = "close_of_business"
+TIMERS_WAIT_SECONDS = 120  # the timer job of another node may be firing; the close waits for it
 CLASSIFICATION_PROCESS = "classification_review"
 COLLECTION_PROCESS = "collection_escalation"
 INSPECTION_PROCESS = "post_loan_inspection"
@@ -42,11 +49,22 @@ def _begin(on: date):
 
 
 @transactional
-def _close_chunk(on: date):
-    loans = loans_to_close(on, CHUNK)
-    closed = sum(1 for loan in loans if close_loan_day(loan, on))
+def _close_overdue_chunk(on: date):
+    closed = close_overdue_loans(on, current_app.config["COB_CHUNK_SIZE"])
     db.session.get(CobRun, on).loans_closed += closed
-    return len(loans)
+    return closed
+
+
+@transactional
+def _close_current_loans(on: date):
+    db.session.get(CobRun, on).loans_closed += close_current_loans(on)
+
+
+@transactional
+def _send_due_reminders(on: date):
+    wants = decision("repayment_reminder")
+    return send_due_reminders(on, current_app.config["REMINDER_HORIZON_DAYS"], lambda days, product: bool(
+        wants({"installment": {"days_to_due": days, "product_code": product}}).get("remind")))
 
 
 @transactional
@@ -59,62 +77,70 @@ def _finish(on: date):
 
 def propose_classifications():
     """Open a classification review for each loan whose overdue days call for a worse class."""
-    loans = db.session.execute(db.select(Loan).where(Loan.status == "active", Loan.dpd > 0)).scalars().all()
     floor_of = decision("classification_floor")
-    for loan in loans:
+    reviewing = open_case_keys(CLASSIFICATION_PROCESS)
+    for loan in delinquent_loans():
         floor = floor_of({"loan": {"dpd": loan.dpd}}).get("floor_class")
-        if floor and is_worse(floor, loan.classification) \
-                and not has_open_instance(CLASSIFICATION_PROCESS, loan.business_key):
+        if floor and is_worse(floor, loan.classification) and loan.business_key not in reviewing:
             start_system_process(CLASSIFICATION_PROCESS, {"loan_id": loan.id}, loan.business_key,
                                  reason=f"{loan.dpd} days past due: {floor} or worse")
-        db.session.rollback()  # release the read transaction between loans
 
 
 def open_collection_cases():
     """One collection case per overdue episode of a loan."""
-    loans = db.session.execute(db.select(Loan).where(Loan.status == "active", Loan.dpd > 0)).scalars().all()
-    for loan in loans:
-        began = overdue_episode_start(loan)
-        opened = db.session.execute(db.select(ProcessInstance.id).where(
-            ProcessInstance.process_key == COLLECTION_PROCESS, ProcessInstance.business_key == loan.business_key,
-            db.func.date(ProcessInstance.started_at) >= began)).first()
-        if opened is None and not has_open_instance(COLLECTION_PROCESS, loan.business_key):
-            start_system_process(COLLECTION_PROCESS, {"loan_id": loan.id}, loan.business_key,
-                                 reason=f"{loan.dpd} days past due")
-        db.session.rollback()
+    collecting = open_case_keys(COLLECTION_PROCESS)
+    last_opened = latest_case_starts(COLLECTION_PROCESS)
+    for loan in delinquent_loans():
+        opened = last_opened.get(loan.business_key)
+        if loan.business_key in collecting or (opened and clock.day_of(opened) >= overdue_episode_start(loan.dpd)):
+            continue
+        start_system_process(COLLECTION_PROCESS, {"loan_id": loan.id}, loan.business_key,
+                             reason=f"{loan.dpd} days past due")
 
 
 def open_inspections():
     """Start each post-loan inspection the schedule table says is due."""
-    loans = db.session.execute(db.select(Loan).where(Loan.status == "active")).scalars().all()
     is_due = decision("inspection_schedule")
-    for loan in loans:
-        due = is_due({"loan": inspection_facts(loan)}).get("inspection_due")
-        if due and not has_open_instance(INSPECTION_PROCESS, loan.business_key):
-            start_system_process(INSPECTION_PROCESS, {"loan_id": loan.id}, loan.business_key,
+    inspecting = open_case_keys(INSPECTION_PROCESS)
+    for loan_id, business_key, facts in inspection_candidates():
+        if business_key not in inspecting and is_due({"loan": facts}).get("inspection_due"):
+            start_system_process(INSPECTION_PROCESS, {"loan_id": loan_id}, business_key,
                                  reason="post-loan inspection due")
-        db.session.rollback()
 
 
-def run_cob(on: date | None = None):
-    """Close business date `on` (default: the day after the current one); a finished date is a no-op."""
-    on = on or clock.business_date() + timedelta(days=1)
+def _close_date(on: date, lease):
     if _begin(on):
         return db.session.get(CobRun, on), False
-    while _close_chunk(on):
-        pass
-    propose_classifications()
-    open_collection_cases()
-    open_inspections()
-    fire_due_timers()
+    while _close_overdue_chunk(on):
+        lease.renew()
+    _close_current_loans(on)
+    _send_due_reminders(on)
+    for step in (propose_classifications, open_collection_cases, open_inspections):
+        step()
+        lease.renew()
+    fire_due_timers(wait=TIMERS_WAIT_SECONDS)
     escalate_overdue_tasks()
     return _finish(on), True
 
 
+def run_cob(on: date | None = None):
+    """Close business date `on` (default: the day after the current one); a finished date is a no-op."""
+    with exclusive(COB_LOCK) as lease:
+        return _close_date(on or clock.business_date() + timedelta(days=1), lease)
+
+
 def run_cob_through(last: date, first: date | None = None):
-    day = first or clock.business_date() + timedelta(days=1)
+    """Close every date from `first` (default: the day after the current one) through `last`."""
     runs = []
-    while day <= last:
-        runs.append(run_cob(day))
-        day += timedelta(days=1)
+    with exclusive(COB_LOCK) as lease:
+        day = first or clock.business_date() + timedelta(days=1)
+        while day <= last:
+            runs.append(_close_date(day, lease))
+            day += timedelta(days=1)
     return runs
+
+
+def catch_up_with_calendar():
+    """The nightly job: close every date up to today's local date; nothing when already there."""
+    today = clock.local_today()
+    return run_cob_through(today) if clock.business_date() < today else []

@@ -5,6 +5,7 @@ dict that lands in the task's result variable. They run inside the step's transa
 """
 from decimal import Decimal
 
+from . import clock
 from .inbox.service import signal_case
 from .loans import (
     applications,
@@ -89,6 +90,23 @@ def apply_classification(step, data):
 def send_overdue_reminder(step, data):
     message = collection.send_overdue_reminder(get_loan(data["loan_id"]))
     return {"channel": message.channel, "sent_on": message.sent_on.isoformat()}
+
+
+@service_handler("plan_collection_call")
+def plan_collection_call(step, data):
+    """When the next call may be made: now, or after quiet hours / once the daily limit resets."""
+    rules = collection.ContactRules.parse(data.get("contact_window_start"), data.get("contact_window_end"),
+                                          data.get("daily_call_limit"))
+    at = collection.next_contact_time(get_loan(data["loan_id"]), "phone", rules)
+    return {"call_now": at <= clock.local_now(), "call_at": at.isoformat()}
+
+
+@service_handler("record_collection_contact")
+def record_collection_contact(step, data, channel):
+    attempts = collection.record_contact(
+        get_loan(data["loan_id"]), step.instance_id, channel, data["outcome"], step.actor,
+        data.get("promise_date"), data.get("promise_amount"))
+    return {"attempts": attempts}
 
 
 @service_handler("file_inspection")

@@ -60,5 +60,5 @@ def seed_demo():
                                 created_at=clock.now()))
         counts["customers"] += 1
     if db.session.get(clock.BusinessDate, 1) is None:
-        clock.set_business_date(clock.now().date())
+        clock.set_business_date(clock.local_today())
     return counts

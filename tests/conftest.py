@@ -18,6 +18,10 @@ from app.extensions import db
 from config import TestConfig
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a stress run; CI runs it with a smaller count (see README)")
+
+
 def _database_url():
     url = os.environ.get("TEST_DATABASE_URL")
     if url:

@@ -207,6 +207,27 @@ class CustomerMessage(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     loan_id = db.Column(db.ForeignKey("loan.id"), nullable=False, index=True)
     channel = db.Column(db.String(16), nullable=False)
+    kind = db.Column(db.String(32), nullable=False, default="overdue_notice")  # due_reminder, overdue_notice
     text = db.Column(db.Text, nullable=False)
     sent_on = db.Column(db.Date, nullable=False)
+    # Scheduled messages carry a unique reference, so a close of business run twice sends once.
+    reference = db.Column(db.String(128), unique=True)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+
+
+class CollectionContact(db.Model):
+    """One attempt to reach a debtor (a call, a visit) and its outcome; counts against the daily limit."""
+    __tablename__ = "collection_contact"
+    id = db.Column(db.Integer, primary_key=True)
+    loan_id = db.Column(db.ForeignKey("loan.id"), nullable=False, index=True)
+    customer_id = db.Column(db.ForeignKey("customer.id"), nullable=False)
+    instance_id = db.Column(db.Integer, index=True)  # the collection case that made the attempt
+    channel = db.Column(db.String(16), nullable=False)  # phone, visit
+    outcome = db.Column(db.String(32), nullable=False)
+    promise_date = db.Column(db.Date)
+    promise_amount = db.Column(Money)
+    contacted_on = db.Column(db.Date, nullable=False)
+    contacted_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    recorded_by = db.Column(db.String(64))
+
+    __table_args__ = (db.Index("ix_collection_contact_customer_day", "customer_id", "contacted_on"),)

@@ -4,6 +4,7 @@ A decision that processes call is taken from the newest deployed definitions, so
 change applies to the batch exactly as it does to those processes. A decision no process calls
 (a batch-only schedule table) is read from PROCESSES_DIR.
 """
+import json
 import re
 from types import SimpleNamespace
 
@@ -38,10 +39,16 @@ def _engine(decision_id):
 def decision(decision_id):
     """A function giving the outputs of the first matching rule for its data ({} when none matches).
 
-    Look the table up once and call the function per row: a batch over many rows reads no file twice.
+    Look the table up once and call the function per row: a batch over many rows reads no file
+    twice, and rows with the same facts are decided once (a table is a pure function of its inputs).
     """
     engine = _engine(decision_id)
+    decided = {}
 
     def decide(data):
-        return engine.result(SimpleNamespace(data=data, workflow=SimpleNamespace(script_engine=script_engine)))
+        key = json.dumps(data, sort_keys=True, default=str)
+        if key not in decided:
+            decided[key] = engine.result(
+                SimpleNamespace(data=data, workflow=SimpleNamespace(script_engine=script_engine)))
+        return dict(decided[key])
     return decide

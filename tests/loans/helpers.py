@@ -47,8 +47,8 @@ def disburse(api, business_key, amount):
     act(api, business_key, "check_payout", "finance_manager", {"decision": "approve", "comment": "核对无误"})
 
 
-def new_loan(api, amount="50000"):
-    created = apply(api, amount, term_months=12)
+def new_loan(api, amount="50000", product_code="PERSONAL_EI", customer_id=1):
+    created = apply(api, amount, customer_id=customer_id, product_code=product_code, term_months=12)
     key = created["business_key"]
     act(api, key, "check_completeness", "loan_officer", COMPLETE_DOCUMENTS)
     act(api, key, "branch_manager_review", "branch_manager", APPROVE)
@@ -64,3 +64,15 @@ def pay(api, loan, amount, paid_on, user="cashier", **headers):
 
 def confirm(api, loan, decision="confirm", user="finance_manager"):
     return act(api, loan["business_key"], "confirm_repayment", user, {"decision": decision})
+
+
+def set_time_of_day(app, monkeypatch, at):
+    """Shift the wall clock so that it reads `at` in the business time zone now; it keeps running."""
+    from datetime import datetime, timezone
+
+    from app import clock
+    with app.app_context():
+        zone = clock.business_timezone()
+    local = datetime.now(timezone.utc).astimezone(zone)
+    offset = datetime.combine(local.date(), at, tzinfo=zone) - local
+    monkeypatch.setattr(clock, "wall_clock", lambda: datetime.now(timezone.utc) + offset)

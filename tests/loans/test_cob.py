@@ -58,8 +58,8 @@ def test_a_run_cut_off_half_way_finishes_when_run_again(app, api, fresh_dates, m
     target = max(date.fromisoformat(l["schedule"][0]["due_date"]) for l in loans) + timedelta(days=2)
     with app.app_context():
         run_cob_through(target - timedelta(days=1))
-        monkeypatch.setattr(cob_module, "CHUNK", 1)
-        real_close = cob_module._close_chunk
+        monkeypatch.setitem(app.config, "COB_CHUNK_SIZE", 1)
+        real_close = cob_module._close_overdue_chunk
         calls = {"n": 0}
 
         def dying_close(on):
@@ -67,11 +67,11 @@ def test_a_run_cut_off_half_way_finishes_when_run_again(app, api, fresh_dates, m
             if calls["n"] == 2:
                 raise KeyboardInterrupt("killed")  # the process dies after the first chunk committed
             return real_close(on)
-        monkeypatch.setattr(cob_module, "_close_chunk", dying_close)
+        monkeypatch.setattr(cob_module, "_close_overdue_chunk", dying_close)
         with pytest.raises(KeyboardInterrupt):
             run_cob(target)
         assert db.session.get(CobRun, target).finished_at is None
-        monkeypatch.setattr(cob_module, "_close_chunk", real_close)
+        monkeypatch.setattr(cob_module, "_close_overdue_chunk", real_close)
         run_cob(target)
         assert db.session.get(CobRun, target).finished_at is not None
         assert clock.business_date() == target

@@ -31,7 +31,8 @@ def test_reminder_then_phone_then_repayment_closes_the_case(app, api, fresh_date
     loan, key, due = overdue_case(app, api, 1)
     first = loan["schedule"][0]
     with app.app_context():
-        messages = db.session.execute(db.select(CustomerMessage).where(CustomerMessage.loan_id == loan["id"])).scalars().all()
+        messages = db.session.execute(db.select(CustomerMessage).where(
+            CustomerMessage.loan_id == loan["id"], CustomerMessage.kind == "overdue_notice")).scalars().all()
         assert len(messages) == 1 and "逾期1天" in messages[0].text
     assert tasks(api, key) == []  # the SMS went out; the phone call waits three days
     with app.app_context():

@@ -25,3 +25,26 @@ def test_first_inspection_then_warning_opens_a_classification_review(app, api, f
     with app.app_context():
         run_cob_through(disbursed + timedelta(days=21))  # filed: the next one is not due yet
     assert [t for t in open_task(api, key) if t["task_spec_id"] == "record_inspection"] == []
+
+
+def inspection_open(api, key):
+    return any(t["task_spec_id"] == "record_inspection" for t in open_task(api, key))
+
+
+def test_the_period_follows_the_product(app, api, fresh_dates):
+    """inspection_schedule.dmn: bridge loans every 60 days, other normal loans every 90."""
+    bridge, personal = new_loan(api, product_code="BRIDGE_IO"), new_loan(api)
+    disbursed = date.fromisoformat(bridge["disbursed_on"])
+    with app.app_context():
+        run_cob_through(disbursed + timedelta(days=20))
+    for loan in (bridge, personal):
+        act(api, loan["business_key"], "record_inspection", "loan_officer", {
+            "use_of_funds": "as_agreed", "business_condition": "good", "collateral_condition": "good",
+            "warning_signals": False, "findings": "经营正常"})
+        act(api, loan["business_key"], "review_inspection", "risk_officer", {"decision": "approve"})
+    seen = {}
+    for day in (79, 80, 109, 110):
+        with app.app_context():
+            run_cob_through(disbursed + timedelta(days=day))
+        seen[day] = (inspection_open(api, bridge["business_key"]), inspection_open(api, personal["business_key"]))
+    assert seen == {79: (False, False), 80: (True, False), 109: (True, False), 110: (True, True)}
