@@ -1,7 +1,7 @@
 """Close of business (`flask --app wsgi cob run`): brings the books to a business date.
 
-Loans with something overdue are closed in chunks, each its own transaction, then every other
-loan in one statement, so a run that is killed half way is finished by running the date again.
+Loans with something overdue are closed in chunks, each its own transaction, then the interest
+falling due is accrued and every other loan closed in one statement, so a run that is killed half way is finished by running the date again.
 Then reminders go out, classification reviews, collection cases and inspections open where the
 DMN tables say so, due BPMN timers fire and overdue tasks escalate, on the new business date.
 One node at a time runs it: the run holds a database lock that it renews as it goes.
@@ -18,7 +18,7 @@ from .inbox.service import latest_case_starts, open_case_keys, start_system_proc
 from .inbox.supervision import escalate_overdue_tasks
 from .inbox.timers import fire_due_timers
 from .loans.classification import is_worse
-from .loans.cob import close_current_loans, close_overdue_loans
+from .loans.cob import close_current_loans, close_overdue_loans, post_interest_falling_due
 from .loans.collection import overdue_episode_start
 from .loans.inspection import inspection_candidates
 from .loans.lookup import delinquent_loans
@@ -57,6 +57,7 @@ def _close_overdue_chunk(on: date):
 
 @transactional
 def _close_current_loans(on: date):
+    post_interest_falling_due(on)
     db.session.get(CobRun, on).loans_closed += close_current_loans(on)
 
 

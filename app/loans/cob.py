@@ -84,6 +84,26 @@ def close_overdue_loans(on: date, limit: int) -> int:
     return len(ids)
 
 
+def post_interest_falling_due(on: date) -> int:
+    """Accrual: the interest of each installment falling due on `on` becomes income receivable.
+
+    One posting per installment; its unique reference keeps a rerun from posting it twice.
+    """
+    due = db.session.execute(db.select(Installment.id, Installment.loan_id, Installment.interest).join(
+        Loan, Loan.id == Installment.loan_id).where(
+        Loan.status == "active", Installment.due_date == on, Installment.interest > 0)).all()
+    references = [f"interest:{row.id}" for row in due]
+    posted = set(db.session.execute(db.select(LedgerEntry.reference).where(
+        LedgerEntry.entry_type == "interest_accrual", LedgerEntry.posted_on == on)).scalars())
+    created = clock.now()
+    postings = [{"loan_id": row.loan_id, "entry_type": "interest_accrual", "amount": row.interest, "posted_on": on,
+                 "reference": reference, "posted_by": "cob", "created_at": created}
+                for row, reference in zip(due, references) if reference not in posted]
+    if postings:
+        db.session.execute(db.insert(LedgerEntry), postings)
+    return len(postings)
+
+
 def close_current_loans(on: date) -> int:
     """Every loan with nothing overdue, in one statement: zero days past due, closed for `on`.
 

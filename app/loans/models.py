@@ -110,6 +110,10 @@ class Loan(db.Model):
 
     classification_history = db.relationship("ClassificationChange", order_by="ClassificationChange.id",
                                              lazy="selectin")
+    # The loan's record for its page; loaded only when shown.
+    messages = db.relationship("CustomerMessage", order_by="CustomerMessage.id", viewonly=True)
+    contacts = db.relationship("CollectionContact", order_by="CollectionContact.id", viewonly=True)
+    ledger = db.relationship("LedgerEntry", order_by="LedgerEntry.id", viewonly=True)
 
     @property
     def provision_rate(self):

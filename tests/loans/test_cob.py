@@ -81,3 +81,15 @@ def test_a_run_cut_off_half_way_finishes_when_run_again(app, api, fresh_dates, m
                 LedgerEntry.posted_on == target)).scalars().all()
             assert refs == [f"penalty:{loan['id']}:{target.isoformat()}"]
             assert db.session.get(Loan, loan["id"]).last_cob_date == target
+
+
+def test_interest_is_accrued_when_an_installment_falls_due(app, api, fresh_dates):
+    loan = new_loan(api)
+    first, second = loan["schedule"][:2]
+    with app.app_context():
+        run_cob_through(date.fromisoformat(second["due_date"]))
+        cob_module._close_current_loans(date.fromisoformat(first["due_date"]))  # as a resumed run would: nothing twice
+        accruals = db.session.execute(db.select(LedgerEntry.posted_on, LedgerEntry.amount).where(
+            LedgerEntry.loan_id == loan["id"], LedgerEntry.entry_type == "interest_accrual")
+            .order_by(LedgerEntry.id)).all()
+    assert accruals == [(date.fromisoformat(row["due_date"]), Decimal(row["interest"])) for row in (first, second)]

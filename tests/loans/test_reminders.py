@@ -1,7 +1,7 @@
 """Reminders before the due date: the days come from repayment_reminder.dmn, each goes out once."""
 from datetime import date, timedelta
 
-from app.cob import run_cob, run_cob_through
+from app.cob import _send_due_reminders, run_cob, run_cob_through
 from app.extensions import db
 from app.loans.models import CustomerMessage
 
@@ -45,7 +45,6 @@ def test_bridge_loans_are_also_reminded_a_week_ahead(app, api, fresh_dates):
 
 
 def test_a_rerun_after_a_crash_sends_each_reminder_once(app, api, fresh_dates):
-    from app.cob import _send_due_reminders
     loan = new_loan(api)
     due = date.fromisoformat(loan["schedule"][0]["due_date"])
     with app.app_context():

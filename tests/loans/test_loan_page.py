@@ -1,0 +1,16 @@
+"""The loan page tells a loan's post-loan story: reminders sent, calls made, every ledger posting."""
+from tests.web.test_pages import login
+
+from .helpers import act
+from .test_contact_rules import phone_stage
+
+
+def test_the_loan_page_shows_messages_contacts_and_the_ledger(app, api, fresh_dates):
+    loan, key, due = phone_stage(app, api)
+    act(api, key, "phone_collection", "collector", {"outcome": "unreachable", "notes": "无人接听"})
+    page = login(app, "collector").get(f"/loans/{loan['id']}").get_data(as_text=True)
+    for shown in ("催收记录", "电话", "无法联系", "客户通知", "到期提醒", "逾期通知", "账务流水", "放款", "罚息计提",
+                  f"disbursement:{key}"):
+        assert shown in page, shown
+    english = login(app, "collector").get(f"/loans/{loan['id']}?lang=en").get_data(as_text=True)
+    assert "Collection contacts" in english and "unreachable" in english
