@@ -8,6 +8,8 @@ waives interest not yet due; anything beyond that is an overpayment to refund.
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy.dialects import postgresql, sqlite
+
 from .. import clock
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
@@ -18,14 +20,40 @@ from .write_off import record_recovery
 ZERO = Decimal("0.00")
 
 
+def _by_key(idempotency_key, loan, amount):
+    earlier = db.session.execute(db.select(Repayment).where(
+        Repayment.idempotency_key == idempotency_key)).scalar_one_or_none()
+    if earlier is not None and (earlier.loan_id != loan.id or earlier.amount != amount):
+        raise Conflict("this Idempotency-Key was used for another repayment")
+    return earlier
+
+
+# INSERT ... ON CONFLICT DO NOTHING, per dialect.
+_INSERT_UNLESS_TAKEN = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _insert_unless_key_taken(values):
+    """Insert a keyed repayment; None when a request with the same key got there first.
+
+    A retry racing the first request (a client that timed out and resent) waits on the unique
+    index until the first commits and then inserts nothing, instead of failing on the index.
+    """
+    insert = _INSERT_UNLESS_TAKEN.get(db.session.get_bind().dialect.name)
+    if insert is None:  # another database: the unique index still refuses the duplicate
+        repayment = Repayment(**values)
+        db.session.add(repayment)
+        db.session.flush()
+        return repayment.id
+    statement = insert(Repayment).values(**values).on_conflict_do_nothing(
+        index_elements=[Repayment.idempotency_key]).returning(Repayment.id)
+    return db.session.execute(statement).scalar_one_or_none()
+
+
 def enter_repayment(loan, amount, paid_on, entered_by, idempotency_key=None):
     """Record a payment as pending; the same idempotency key returns the first record."""
     if idempotency_key:
-        earlier = db.session.execute(db.select(Repayment).where(
-            Repayment.idempotency_key == idempotency_key)).scalar_one_or_none()
+        earlier = _by_key(idempotency_key, loan, amount)
         if earlier is not None:
-            if earlier.loan_id != loan.id or earlier.amount != amount:
-                raise Conflict("this Idempotency-Key was used for another repayment")
             return earlier, False
     errors = {}
     if loan.status not in ("active", "written_off"):  # after a write-off, recoveries are still recorded
@@ -38,11 +66,17 @@ def enter_repayment(loan, amount, paid_on, entered_by, idempotency_key=None):
         errors["paid_on"] = ["cannot be before the disbursement"]
     if errors:
         raise ValidationFailed("the repayment cannot be recorded", errors)
-    repayment = Repayment(loan_id=loan.id, amount=amount, paid_on=paid_on, status="pending", entered_by=entered_by,
-                          idempotency_key=idempotency_key, created_at=clock.now())
-    db.session.add(repayment)
-    db.session.flush()
-    return repayment, True
+    values = dict(loan_id=loan.id, amount=amount, paid_on=paid_on, status="pending", entered_by=entered_by,
+                  idempotency_key=idempotency_key, created_at=clock.now())
+    if not idempotency_key:
+        repayment = Repayment(**values)
+        db.session.add(repayment)
+        db.session.flush()
+        return repayment, True
+    new_id = _insert_unless_key_taken(values)
+    if new_id is None:
+        return _by_key(idempotency_key, loan, amount), False
+    return db.session.get(Repayment, new_id), True
 
 
 def _pending(repayment_id):

@@ -7,6 +7,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import clock
 from ..errors import AppError, Conflict, NotFound
@@ -34,6 +35,17 @@ def _save(instance, workflow):
         instance.status = "waiting"
 
 
+def _database_error(err):
+    """The database error a handler raised, which the engine has wrapped; None if there is none."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        if isinstance(err, SQLAlchemyError):
+            return err
+        seen.add(id(err))
+        err = err.__cause__ or err.__context__
+    return None
+
+
 def _run_engine(instance, workflow, actor, action):
     step = Step(instance.id, instance.process_key, instance.business_key, actor)
     try:
@@ -43,6 +55,11 @@ def _run_engine(instance, workflow, actor, action):
     except AppError:
         raise
     except SpiffWorkflowException as err:
+        database_error = _database_error(err)
+        if database_error is not None:
+            # A lost race inside a service task (a duplicate ledger reference, a stale row):
+            # the step's transaction turns it into 409, like the same error anywhere else.
+            raise database_error from err
         task_spec = getattr(err, "task_spec", None)
         where = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", "")
         raise ProcessError(f"the process stopped at {where or 'a step'}: {err}",
