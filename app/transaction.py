@@ -8,26 +8,40 @@ from .errors import Conflict
 from .extensions import db
 
 
-def transactional(fn):
-    """Run `fn` as one unit of work; a lost race becomes 409, any error rolls back."""
+def _run_once(fn, args, kwargs):
+    try:
+        result = fn(*args, **kwargs)
+        db.session.commit()
+        return result
+    except IntegrityError as err:
+        db.session.rollback()
+        raise Conflict("this change conflicts with data saved meanwhile") from err
+    except OperationalError as err:
+        db.session.rollback()
+        if "lock" in str(err).lower():  # SQLite "database is locked", PostgreSQL lock timeouts
+            raise Conflict("the case is busy; try again") from err
+        raise
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def transactional(fn=None, *, stale_retries=0):
+    """Run `fn` as one unit of work; a lost race becomes 409, any error rolls back.
+
+    `stale_retries`: when the only conflict was that the process instance moved on meanwhile
+    (another task of the same case completed first), run the step again from the start, on the
+    fresh state; every check in it runs again, so a real conflict still ends in 409.
+    """
+    if fn is None:
+        return functools.partial(transactional, stale_retries=stale_retries)
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        try:
-            result = fn(*args, **kwargs)
-            db.session.commit()
-            return result
-        except StaleDataError as err:
-            db.session.rollback()
-            raise Conflict("someone else changed this case first; reload and try again") from err
-        except IntegrityError as err:
-            db.session.rollback()
-            raise Conflict("this change conflicts with data saved meanwhile") from err
-        except OperationalError as err:
-            db.session.rollback()
-            if "lock" in str(err).lower():  # SQLite "database is locked", PostgreSQL lock timeouts
-                raise Conflict("the case is busy; try again") from err
-            raise
-        except BaseException:
-            db.session.rollback()
-            raise
+        for attempt in range(stale_retries + 1):
+            try:
+                return _run_once(fn, args, kwargs)
+            except StaleDataError as err:
+                if attempt == stale_retries:
+                    raise Conflict("someone else changed this case first; reload and try again") from err
     return wrapper

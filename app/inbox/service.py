@@ -132,7 +132,7 @@ def release_task(task_id, actor, reason=None):
     return task
 
 
-@transactional
+@transactional(stale_retries=2)
 def complete_task(task_id, actor, data):
     """Validate the form, complete the task, advance the process; return the new open tasks."""
     task = get_task(task_id)
