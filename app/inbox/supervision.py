@@ -36,12 +36,13 @@ def _receiver(task, username):
     target = find_actor(substitute_for(username))
     if target is None:
         raise ValidationFailed("no such user", {"username": [f"unknown user '{username}'"]})
-    if not holds_task_role(task, target):
-        raise ValidationFailed("the user holds none of the task's roles",
-                               {"username": [f"{target.username} holds none of {task.role_codes}"]})
+    # Four-eyes first: a maker who lacks the checker's role is still refused as a maker (403).
     refusal = four_eyes_refusal(task, target.username)
     if refusal:
         raise Forbidden(refusal, code="four_eyes")
+    if not holds_task_role(task, target):
+        raise ValidationFailed("the user holds none of the task's roles",
+                               {"username": [f"{target.username} holds none of {task.role_codes}"]})
     return target.username
 
 
@@ -81,8 +82,9 @@ def bulk_assign(task_ids, actor, username, reason):
     for task_id in dict.fromkeys(task_ids):
         try:
             tasks.append(_hand_over(require_open(get_task(task_id)), username, actor, reason))
-        except ValidationFailed as err:
-            raise ValidationFailed(f"task {task_id}: {err.message}", {str(task_id): [err.message], **err.details})
+        except (ValidationFailed, Forbidden) as err:
+            raise type(err)(f"task {task_id}: {err.message}", {str(task_id): [err.message], **err.details},
+                            code=err.code) from err
     return tasks
 
 
@@ -105,7 +107,9 @@ def resolve_delegation(task, actor, values):
     """The delegate's answer goes back to the owner, who confirms it by completing the task."""
     task.proposed_data = {k: str(v) if not isinstance(v, (bool, int, str, list, dict, type(None))) else v
                           for k, v in values.items()}
-    task.assignee, task.delegation_state = task.owner, "resolved"
+    # Whoever really proposed is the delegate of record: the four-eyes rules count them as having
+    # acted on this step, even if a supervisor moved the delegated task to them.
+    task.assignee, task.delegate, task.delegation_state = task.owner, actor.username, "resolved"
     record_event("task_delegate_done", actor.username, instance_id=task.instance_id, task_id=task.id,
                  business_key=task.business_key, subject=task.task_spec_id, after=task.proposed_data)
     notify(task.owner, f"{actor.username} finished {task.name} ({task.business_key}); please confirm", task)

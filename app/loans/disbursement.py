@@ -12,7 +12,7 @@ def disburse_loan(application, contract_number, payout_amount, posted_by):
     """Create the loan once; a retried call returns the loan already posted."""
     if application.loan is not None:
         return application.loan
-    if application.status not in ("approved", "submitted", "resubmitted"):
+    if application.status != "approved":  # a disbursement started on its own must not skip the approval
         raise ValidationFailed("only an approved application can be disbursed",
                                {"application": [f"status is {application.status}"]})
     principal = Decimal(str(payout_amount)) if payout_amount not in (None, "") else application.amount

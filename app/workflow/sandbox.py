@@ -1,51 +1,161 @@
 """A restricted environment for BPMN scripts, gateway conditions and DMN expressions.
 
 Designers' expressions are plain Python over the task data. They are checked before they run:
-no import statements, no names or attributes with a leading underscore (the way out of every
-Python sandbox goes through dunders), and only a small set of side-effect-free builtins.
+no imports, no names or attributes with a leading underscore (the way out of most Python
+sandboxes goes through dunders), none of the attributes that reach the interpreter without one
+(a generator's frame, `str.format` field lookups), and only a small set of side-effect-free
+builtins. At run time a line budget stops loops, and arithmetic that would build huge numbers
+or sequences in one C call (where no line is traced) is refused.
 """
 import ast
 import builtins
 import copy
+import operator
+import re
 import sys
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from .services import call_service_handler
 
-SAFE_BUILTIN_NAMES = (
-    "abs", "all", "any", "bool", "dict", "enumerate", "filter", "float", "int", "isinstance",
-    "len", "list", "map", "max", "min", "range", "round", "set", "sorted", "str", "sum",
-    "tuple", "zip", "True", "False", "None",
-)
-SAFE_BUILTINS = {name: getattr(builtins, name) for name in SAFE_BUILTIN_NAMES}
-SAFE_GLOBALS = {"Decimal": Decimal}
 # A runaway loop in a script is stopped after this many traced lines.
 MAX_SCRIPT_LINES = 100_000
+# Bounds for work done inside one C call, which the line budget cannot see.
+MAX_ITEMS = 1_000_000
+MAX_INT_BITS = 10_000
+
+SAFE_BUILTIN_NAMES = (
+    "abs", "all", "any", "bool", "dict", "enumerate", "filter", "float", "int", "isinstance",
+    "len", "list", "map", "max", "min", "round", "set", "sorted", "str", "sum",
+    "tuple", "zip", "True", "False", "None",
+)
+# Builtins that open files, run code or reach objects' internals: refused by name, so that
+# `processes validate` names them instead of leaving a NameError for run time.
+FORBIDDEN_NAMES = frozenset((
+    "open", "eval", "exec", "compile", "getattr", "setattr", "delattr", "hasattr", "globals",
+    "locals", "vars", "dir", "type", "object", "super", "breakpoint", "input", "help",
+    "memoryview", "classmethod", "staticmethod", "property", "exit", "quit", "print",
+))
+# Non-dunder attributes that lead out: frames of generators and tracebacks (f_back/f_globals
+# reach every module), code objects, and format strings, which look up attributes by name.
+FORBIDDEN_ATTRIBUTES = frozenset(("format", "format_map", "mro"))
+FORBIDDEN_ATTRIBUTE_PREFIXES = ("gi_", "cr_", "ag_", "f_", "tb_", "co_")
+FORBIDDEN_NODES = (
+    ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.AsyncFunctionDef, ast.AsyncFor,
+    ast.AsyncWith, ast.Await, ast.Yield, ast.YieldFrom, ast.Lambda, ast.ClassDef, ast.Match,
+)
 
 
 class UnsafeScript(ValueError):
     """The expression or script uses something the sandbox forbids."""
 
 
+class ForbiddenName(UnsafeScript, NameError):
+    """A builtin the sandbox withholds: refused before running, as a NameError would be at run time.
+
+    Worded like Python's own NameError: SpiffWorkflow explains only that wording, and builds an
+    unprintable error (a 500) from any other NameError.
+    """
+
+
+class ScriptFailed(RuntimeError):
+    """A NameError in another wording (a variable used before it is set), re-raised printable."""
+
+
 class ScriptTimeout(RuntimeError):
     """The script ran longer than the sandbox allows."""
+
+
+class ScriptLimit(ValueError):
+    """The script goes beyond what the sandbox allows: a huge number or sequence, or non-data left behind."""
+
+
+def _refusal(node):
+    """(exception class, reason) when a node is forbidden, else None."""
+    if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+        return ForbiddenName, f"name '{node.id}' is not defined in the sandbox"
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return UnsafeScript, "imports are not allowed"
+    if isinstance(node, FORBIDDEN_NODES):
+        return UnsafeScript, f"{type(node).__name__} is not allowed"
+    if isinstance(node, ast.Attribute) and (node.attr in FORBIDDEN_ATTRIBUTES
+                                            or node.attr.startswith(FORBIDDEN_ATTRIBUTE_PREFIXES)):
+        return UnsafeScript, f"attribute '{node.attr}' is not allowed"
+    name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", None) \
+        or getattr(node, "arg", None)
+    if isinstance(name, str) and name.startswith("_"):
+        return UnsafeScript, f"name '{name}' is not allowed"
+    return None
 
 
 def check_source(source, mode="exec"):
     """Parse and vet designer code; return the AST or raise SyntaxError/UnsafeScript."""
     tree = ast.parse(source, mode=mode)
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            raise UnsafeScript("imports are not allowed")
-        if isinstance(node, (ast.Global, ast.Nonlocal, ast.AsyncFunctionDef, ast.Await,
-                             ast.Yield, ast.YieldFrom, ast.Lambda, ast.ClassDef)):
-            raise UnsafeScript(f"{type(node).__name__} is not allowed")
-        name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", None)
-        if isinstance(name, str) and name.startswith("_"):
-            raise UnsafeScript(f"name '{name}' is not allowed")
+        refused = _refusal(node)
+        if refused:
+            raise refused[0](refused[1])
     return tree
+
+
+def _bounded_range(*args):
+    span = range(*args)
+    try:
+        too_long = len(span) > MAX_ITEMS
+    except OverflowError:
+        too_long = True
+    if too_long:
+        raise ScriptLimit(f"range of more than {MAX_ITEMS} numbers is not allowed")
+    return span
+
+
+def _size(value):
+    return len(value) if isinstance(value, (str, bytes, list, tuple)) else None
+
+
+def _bounded_op(symbol, left, right):
+    """`left <symbol> right`, refused when one C call would build something huge."""
+    ints = isinstance(left, int) and isinstance(right, int)
+    if symbol == "**" and ints and right > 0 and abs(left) > 1 and right * left.bit_length() > MAX_INT_BITS:
+        raise ScriptLimit(f"a power with more than {MAX_INT_BITS} bits is not allowed")
+    if symbol == "<<" and ints and right > MAX_INT_BITS:
+        raise ScriptLimit(f"a shift by more than {MAX_INT_BITS} bits is not allowed")
+    if symbol == "*":
+        if ints and left.bit_length() + right.bit_length() > MAX_INT_BITS:
+            raise ScriptLimit(f"a product with more than {MAX_INT_BITS} bits is not allowed")
+        for sequence, count in ((left, right), (right, left)):
+            if _size(sequence) is not None and isinstance(count, int) and _size(sequence) * count > MAX_ITEMS:
+                raise ScriptLimit(f"a repeated sequence of more than {MAX_ITEMS} items is not allowed")
+    return _OPERATORS[symbol](left, right)
+
+
+_OPERATORS = {"**": operator.pow, "*": operator.mul, "<<": operator.lshift}
+_GUARDED = {ast.Pow: "**", ast.Mult: "*", ast.LShift: "<<"}
+_OP_NAME = "__sandbox_op__"  # designers cannot write this name: check_source refuses dunders
+
+
+def _guarded_call(symbol, left, right, like):
+    call = ast.Call(func=ast.Name(_OP_NAME, ast.Load()), args=[ast.Constant(symbol), left, right], keywords=[])
+    return ast.copy_location(call, like)
+
+
+class _GuardArithmetic(ast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        symbol = _GUARDED.get(type(node.op))
+        return _guarded_call(symbol, node.left, node.right, node) if symbol else node
+
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        symbol = _GUARDED.get(type(node.op))
+        if symbol is None:
+            return node
+        current = copy.deepcopy(node.target)
+        current.ctx = ast.Load()
+        value = _guarded_call(symbol, current, node.value, node)
+        return ast.copy_location(ast.Assign(targets=[node.target], value=value), node)
 
 
 _compiled = {}
@@ -54,11 +164,24 @@ _compiled = {}
 def _compile(source, mode):
     key = (source, mode)
     if key not in _compiled:
-        _compiled[key] = compile(check_source(source, mode), "<string>", mode)
+        tree = ast.fix_missing_locations(_GuardArithmetic().visit(check_source(source, mode)))
+        _compiled[key] = compile(tree, "<string>", mode)
     return _compiled[key]
 
 
+_NOT_DEFINED = re.compile(r"name '.+' is not defined")
+
+
 def _run_limited(code, namespace):
+    try:
+        return _traced(code, namespace)
+    except NameError as err:
+        if _NOT_DEFINED.match(str(err)):
+            raise
+        raise ScriptFailed(str(err)).with_traceback(err.__traceback__) from err
+
+
+def _traced(code, namespace):
     """Execute with a line budget so a `while True` cannot hang a request."""
     budget = [MAX_SCRIPT_LINES]
 
@@ -79,15 +202,31 @@ def _run_limited(code, namespace):
         sys.settrace(previous)
 
 
+SAFE_BUILTINS = {name: getattr(builtins, name) for name in SAFE_BUILTIN_NAMES}
+SAFE_BUILTINS["range"] = _bounded_range
+SAFE_GLOBALS = {"Decimal": Decimal}
+# Data a script may leave in the task; anything else (a generator, a range) would not survive saving.
+SCALAR_TYPES = (type(None), bool, int, float, str, Decimal, date, datetime, time, timedelta)
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple, set)):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return isinstance(value, SCALAR_TYPES)
+
+
 class SandboxEnvironment(TaskDataEnvironment):
     def __init__(self):
         super().__init__(dict(SAFE_GLOBALS))
 
     def _namespace(self, context, external_context):
-        namespace = {"__builtins__": SAFE_BUILTINS}
-        namespace.update(self.globals)
+        namespace = dict(self.globals)
         namespace.update(external_context or {})
         namespace.update(context)
+        # Last, so task data named like them cannot replace the builtins or the guard.
+        namespace["__builtins__"], namespace[_OP_NAME] = SAFE_BUILTINS, _bounded_op
         return namespace
 
     def evaluate(self, expression, context, external_context=None):
@@ -99,10 +238,13 @@ class SandboxEnvironment(TaskDataEnvironment):
         _run_limited(_compile(script, "exec"), namespace)
         # Keep only plain data the script produced; helpers and builtins stay out of task data.
         for key, value in namespace.items():
-            if key == "__builtins__" or key in self.globals or callable(value):
+            # Dunder keys are the interpreter's (builtins, the guard, annotations): designers cannot name them.
+            if key.startswith("__") or key in self.globals or callable(value):
                 continue
             if external_context and key in external_context:
                 continue
+            if (key not in context or context[key] is not value) and not _plain(value):
+                raise ScriptLimit(f"'{key}' holds a {type(value).__name__}; scripts may leave only plain data")
             context[key] = value
         for key in [k for k in context if k not in namespace]:
             del context[key]

@@ -1,4 +1,7 @@
 """Checking process files before they are deployed: one Problem per fault, never a traceback."""
+import ast
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 
@@ -21,6 +24,39 @@ def _form_of(task_spec):
     return (getattr(task_spec, "extensions", None) or {}).get("properties", {}).get("formJsonSchemaFilename")
 
 
+def _expressions(task_spec):
+    """(label, source, mode) of every piece of designer code a task spec runs."""
+    for label, attribute in (("script", "script"), ("pre-script", "prescript"), ("post-script", "postscript")):
+        if getattr(task_spec, attribute, None):
+            yield label, getattr(task_spec, attribute), "exec"
+    event = getattr(task_spec, "event_definition", None)
+    if getattr(event, "expression", None):
+        yield ("timer expression" if isinstance(event, TimerEventDefinition) else "event expression"), \
+            event.expression, "eval"
+    for condition, _target in getattr(task_spec, "cond_task_specs", []):
+        if condition is not None:
+            yield "condition", condition.args[0], "eval"
+    for name, param in (getattr(task_spec, "operation_params", None) or {}).items():
+        if param.get("value"):
+            yield f"parameter '{name}'", param["value"], "eval"
+    for label, attribute in (("loop condition", "condition"), ("cardinality", "cardinality")):
+        if isinstance(getattr(task_spec, attribute, None), str):
+            yield label, getattr(task_spec, attribute), "eval"
+
+
+def _input_entry_problem(file, entry_id, text):
+    """The engine runs an entry as `input == (entry)`, as `input <entry>` (`> 5`), or with `?` for the input."""
+    if "?" in text:
+        source = text.replace("?", "dmninputexpr")
+    else:
+        try:
+            ast.parse(text, mode="eval")
+            source = text
+        except SyntaxError:
+            source = f"dmninputexpr {text}"
+    return _expression_problem(file, entry_id, source, "eval", "input entry")
+
+
 def _task_problems(file, task_spec, known_roles, known_services, form_problems):
     element = getattr(task_spec, "bpmn_id", None) or task_spec.name
     found = []
@@ -34,17 +70,8 @@ def _task_problems(file, task_spec, known_roles, known_services, form_problems):
         found += [Problem(file, element, reason) for reason in form_problems(form)]
     if isinstance(task_spec, ExactServiceTask) and task_spec.operation_name not in known_services:
         found.append(Problem(file, element, f"service task names no registered handler '{task_spec.operation_name}'"))
-    for label, source in (("script", getattr(task_spec, "script", None)),
-                          ("pre-script", getattr(task_spec, "prescript", None)),
-                          ("post-script", getattr(task_spec, "postscript", None))):
-        if source:
-            found.append(_expression_problem(file, element, source, "exec", label))
-    timer_expression = getattr(getattr(task_spec, "event_definition", None), "expression", None)
-    if timer_expression:
-        found.append(_expression_problem(file, element, timer_expression, "eval", "timer expression"))
-    for condition, _target in getattr(task_spec, "cond_task_specs", []):
-        if condition is not None:
-            found.append(_expression_problem(file, element, condition.args[0], "eval", "condition"))
+    for label, source, mode in _expressions(task_spec):
+        found.append(_expression_problem(file, element, source, mode, label))
     if isinstance(task_spec, ExclusiveGateway) and task_spec.default_task_spec is None \
             and any(c is None for c, _ in task_spec.cond_task_specs):
         found.append(Problem(file, element, "exclusive gateway has a flow without condition and no default"))
@@ -61,14 +88,17 @@ def _decision_problems(parser):
         except Exception as err:  # noqa: BLE001 - report, never crash
             found.append(Problem(dmn_parser.filename or "", decision_id, f"decision cannot be read: {err}"))
             continue
+        file = dmn_parser.filename
         for table in decision.decisionTables:
             for item in table.inputs:
                 if item.expression:
-                    found.append(_expression_problem(dmn_parser.filename, item.id, item.expression, "eval", "input expression"))
+                    found.append(_expression_problem(file, item.id, item.expression, "eval", "input expression"))
             for row in table.rules:
+                for entry in row.inputEntries:
+                    found += [_input_entry_problem(file, entry.id, text) for text in entry.lhs if text and text.strip()]
                 for entry in row.outputEntries:
                     if entry.text:
-                        found.append(_expression_problem(dmn_parser.filename, row.id, entry.text, "eval", "output entry"))
+                        found.append(_expression_problem(file, entry.id, entry.text, "eval", "output entry"))
     return [p for p in found if p]
 
 
