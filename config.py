@@ -21,6 +21,10 @@ class Config:
     FORMS_DIR = os.environ.get("FORMS_DIR", str(BASE_DIR / "forms"))
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)
     DEPLOY_ON_START = _flag("DEPLOY_ON_START", True)
+    # How often the scheduler's jobs run, in seconds.
+    SCHEDULER_TIMERS_SECONDS = int(os.environ.get("SCHEDULER_TIMERS_SECONDS", 60))
+    SCHEDULER_COB_SECONDS = int(os.environ.get("SCHEDULER_COB_SECONDS", 300))
+    SCHEDULER_ESCALATION_SECONDS = int(os.environ.get("SCHEDULER_ESCALATION_SECONDS", 300))
     # Business dates, quiet hours and the nightly close of business follow this zone.
     BUSINESS_TIMEZONE = os.environ.get("BUSINESS_TIMEZONE", "Asia/Shanghai")
     # Overdue loans closed per transaction by the close of business (the rest go in one statement).
@@ -31,6 +35,11 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Failed log-ins allowed per address and username (API and login page together).
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    # In-memory counters are per worker process; memcached:// or redis:// share them.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
     BABEL_DEFAULT_LOCALE = "zh_CN"
     LANGUAGES = ("zh_CN", "en")
 
@@ -45,6 +54,8 @@ class TestConfig(Config):
     TESTING = True
     SCHEDULER_ENABLED = False
     WTF_CSRF_ENABLED = False
+    # The suite logs many users in; tests of the throttle lower it for themselves.
+    LOGIN_RATE_LIMIT = "1000 per minute"
 
 
 class ProductionConfig(Config):

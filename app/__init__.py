@@ -2,12 +2,14 @@
 import logging
 
 from flask import Flask
+from limits import parse_many
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, config_for
 
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
+from .input_guard import refuse_hostile_input
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,8 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    parse_many(app.config["LOGIN_RATE_LIMIT"])  # a typo in the setting stops start-up, not every log-in
     _import_models()
 
     from . import handlers  # noqa: F401 - registers the service-task handlers
@@ -89,6 +93,7 @@ def create_app(config=None):
     init_api(app)
     from .web import init_web
     init_web(app)
+    refuse_hostile_input(app)
     from .cli import register_cli
     register_cli(app)
 

@@ -40,13 +40,15 @@ def _close_business():
 
 def start_scheduler(app):
     scheduler = BackgroundScheduler(timezone="UTC")
+    every = {"escalation": app.config["SCHEDULER_ESCALATION_SECONDS"], "timers": app.config["SCHEDULER_TIMERS_SECONDS"],
+             "cob": app.config["SCHEDULER_COB_SECONDS"]}
     # Escalation marks each task once (escalated_at), so a second server running it does no harm.
-    scheduler.add_job(_in_app, "interval", minutes=5, args=[app, _escalate], id="escalate_overdue_tasks",
-                      max_instances=1, coalesce=True)
-    scheduler.add_job(_in_app, "interval", minutes=1, args=[app, _fire_timers], id="fire_due_timers",
+    scheduler.add_job(_in_app, "interval", seconds=every["escalation"], args=[app, _escalate],
+                      id="escalate_overdue_tasks", max_instances=1, coalesce=True)
+    scheduler.add_job(_in_app, "interval", seconds=every["timers"], args=[app, _fire_timers], id="fire_due_timers",
                       max_instances=1, coalesce=True)
     # The business date follows the calendar: once the local date turns, the new date is closed.
-    scheduler.add_job(_in_app, "interval", minutes=5, args=[app, _close_business], id="close_of_business",
+    scheduler.add_job(_in_app, "interval", seconds=every["cob"], args=[app, _close_business], id="close_of_business",
                       max_instances=1, coalesce=True)
     scheduler.start()
     return scheduler

@@ -26,21 +26,22 @@ def build_portfolio(count, on: date, overdue_share=0.05, product_code="PERSONAL_
     """Insert `count` loans active on business date `on`; return their ids."""
     product = db.session.get(Product, product_code)
     first_id = (db.session.execute(db.select(db.func.max(Loan.id))).scalar() or 0) + 1
+    first_application = (db.session.execute(db.select(db.func.max(LoanApplication.id))).scalar() or 0) + 1
     every = max(1, round(1 / overdue_share)) if overdue_share else 0
     schedules, ids = {}, []
     for start in range(0, count, BATCH):
         applications, loans, installments = [], [], []
         for n in range(start, min(count, start + BATCH)):
-            loan_id, number = first_id + n, f"{tag}{first_id + n:09d}"
+            loan_id, application_id, number = first_id + n, first_application + n, f"{tag}{first_id + n:09d}"
             disbursed = on - timedelta(days=35 + n % 330)
             if disbursed not in schedules:
                 schedules[disbursed] = generate_schedule(PRINCIPAL, product.annual_rate, 12,
                                                          product.repayment_method, add_months(disbursed, 1))
             rows = schedules[disbursed]
-            applications.append({"id": loan_id, "number": number, "customer_id": customer_id,
+            applications.append({"id": application_id, "number": number, "customer_id": customer_id,
                                  "product_code": product_code, "amount": PRINCIPAL, "term_months": 12,
                                  "purpose": "benchmark", "status": "disbursed", "created_at": clock.now()})
-            loans.append({"id": loan_id, "application_id": loan_id, "business_key": number,
+            loans.append({"id": loan_id, "application_id": application_id, "business_key": number,
                           "customer_id": customer_id, "product_code": product_code, "principal": PRINCIPAL,
                           "annual_rate": product.annual_rate, "term_months": 12,
                           "repayment_method": product.repayment_method, "disbursed_on": disbursed,

@@ -9,8 +9,14 @@ blp = Blueprint("auth", __name__, description="Log in and get a bearer token")
 
 @blp.route("/auth/token", methods=["POST"])
 @rule(PUBLIC)
+@auth.login_throttle()
 @blp.arguments(TokenRequest)
 @blp.response(200, TokenResponse)
+@blp.doc(security=[])
 def create_token(body):
+    """Exchange a username and password for a bearer token.
+
+    Repeated failures from one address for one username are refused with 429 for a while.
+    """
     user = auth.authenticate(body["username"], body["password"])
     return {"token": auth.issue_token(user)}

@@ -1,10 +1,13 @@
 """Every API error leaves as {"error": {"code", "message", "details"}}; never a traceback."""
 import logging
+import time
 
 from flask import jsonify, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from ..errors import AppError
+from ..extensions import limiter
 
 log = logging.getLogger(__name__)
 
@@ -26,17 +29,41 @@ def _field_messages(messages):
     return flat
 
 
+def _malformed_json():
+    try:
+        return request.is_json and request.get_json(silent=True) is None
+    except (HTTPException, RecursionError):  # unreadable or absurdly nested: not a syntax slip
+        return False
+
+
+def _too_many_requests():
+    breached = limiter.current_limit
+    retry_after = max(1, int(breached.reset_at - time.time())) if breached else 60
+    return error_response(429, "too_many_requests", "too many failed attempts; try again later",
+                          {"retry_after": retry_after})
+
+
 def register_error_handlers(app):
     def handle_http_exception(error):
         if not request.path.startswith("/api"):
+            if error.response is not None:  # a page prepared its own answer (the login throttle)
+                return error.response
             from ..web.errors import render_http_error
             return render_http_error(error)
+        if isinstance(error, RateLimitExceeded):
+            return _too_many_requests()
         data = getattr(error, "data", None) or {}
         if error.code == 422 and "messages" in data:
             return error_response(422, "validation_failed", "the request has invalid fields",
                                   _field_messages(data["messages"]))
         code = (error.name or "error").lower().replace(" ", "_")
-        return error_response(error.code or 500, code, error.description or error.name)
+        if error.code == 400 and _malformed_json():
+            return error_response(400, "malformed_json", "the request body is not valid JSON")
+        response = error_response(error.code or 500, code, error.description or error.name)
+        for name, value in error.get_headers():  # e.g. Allow on a 405, as RFC 9110 requires
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     app.register_error_handler(HTTPException, handle_http_exception)
 

@@ -1,4 +1,3 @@
-from flask import request
 from flask_smorest import Blueprint
 
 from .. import clock
@@ -13,6 +12,7 @@ from .schemas import (
     ApplicationRequest,
     ApplicationSchema,
     BusinessDateSchema,
+    IdempotencyHeaders,
     InstanceSchema,
     LoanSchema,
     ProductSchema,
@@ -75,11 +75,12 @@ def get_loan(loan_id):
 @blp.route("/loans/<int:loan_id>/repayments", methods=["POST"])
 @rule("cashier")
 @blp.arguments(RepaymentRequest)
+@blp.arguments(IdempotencyHeaders, location="headers")
 @blp.response(201, RepaymentSchema)
-def record_repayment(body, loan_id):
+def record_repayment(body, headers, loan_id):
     """The cashier enters a payment; finance confirms it in the inbox before it is posted."""
     loan = lookup.get_loan(loan_id)
-    key = request.headers.get("Idempotency-Key") or None
+    key = headers.get("idempotency_key") or None
     repayment, created = repayments.enter_repayment(loan, body["amount"], body["paid_on"],
                                                     current_actor().username, key)
     if created:

@@ -3,14 +3,7 @@ from datetime import timezone
 
 from marshmallow import Schema, fields, validate
 
-MONEY_RANGE = validate.Range(min=0, min_inclusive=False, max=10**12)
-
-
-class Money(fields.Decimal):
-    """Amounts travel as decimal strings (numbers are accepted) and stay exact."""
-
-    def __init__(self, **kwargs):
-        super().__init__(places=None, as_string=True, allow_nan=False, **kwargs)
+from .fields import MONEY_RANGE, DecimalString, Id, Money, UtcDateTime
 
 
 class PageSchema(Schema):
@@ -24,8 +17,15 @@ class PageArgs(Schema):
     per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
 
 
+class ErrorBody(Schema):
+    code = fields.Str(required=True, metadata={"example": "validation_failed"})
+    message = fields.Str(required=True)
+    details = fields.Dict(required=True, metadata={"description": "for validation errors: field → messages"})
+
+
 class ErrorSchema(Schema):
-    error = fields.Dict()
+    """Every error the API answers: {"error": {"code", "message", "details"}}."""
+    error = fields.Nested(ErrorBody, required=True)
 
 
 class TokenRequest(Schema):
@@ -49,10 +49,10 @@ class TaskSchema(Schema):
     business_key = fields.Str(allow_none=True)
     form_name = fields.Str(attribute="form", allow_none=True)
     four_eyes_group = fields.Str(allow_none=True)
-    created_at = fields.DateTime()
-    due_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    due_at = UtcDateTime(allow_none=True)
     completed_by = fields.Str(allow_none=True)
-    completed_at = fields.DateTime(allow_none=True)
+    completed_at = UtcDateTime(allow_none=True)
 
 
 class TaskDetailSchema(TaskSchema):
@@ -108,7 +108,7 @@ class DefinitionSchema(Schema):
     start_roles = fields.List(fields.Str())
     user_tasks = fields.List(fields.Nested(UserTaskSummary))
     deployed_by = fields.Str(allow_none=True)
-    deployed_at = fields.DateTime()
+    deployed_at = UtcDateTime()
 
 
 class StartRequest(Schema):
@@ -122,7 +122,7 @@ class HistoryEntry(Schema):
     task_id = fields.Int(allow_none=True)
     actor = fields.Str(allow_none=True)
     action = fields.Str()
-    at = fields.DateTime()
+    at = UtcDateTime()
 
 
 class InstanceSchema(Schema):
@@ -132,8 +132,8 @@ class InstanceSchema(Schema):
     status = fields.Str()
     business_key = fields.Str(allow_none=True)
     started_by = fields.Str(allow_none=True)
-    started_at = fields.DateTime()
-    ended_at = fields.DateTime(allow_none=True)
+    started_at = UtcDateTime()
+    ended_at = UtcDateTime(allow_none=True)
     error = fields.Str(allow_none=True)
     active_tasks = fields.List(fields.Nested(TaskSchema))
     history = fields.List(fields.Nested(HistoryEntry))
@@ -153,16 +153,16 @@ class CustomerSchema(Schema):
     id_number = fields.Str()
     phone = fields.Str()
     credit_level = fields.Str(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class ProductSchema(Schema):
     code = fields.Str()
     name = fields.Str()
-    rate = fields.Decimal(attribute="annual_rate", as_string=True)
+    rate = DecimalString(attribute="annual_rate")
     repayment_method = fields.Str()
-    min_amount = fields.Decimal(as_string=True)
-    max_amount = fields.Decimal(as_string=True)
+    min_amount = DecimalString()
+    max_amount = DecimalString()
     min_term_months = fields.Int()
     max_term_months = fields.Int()
 
@@ -180,7 +180,7 @@ class GuarantorIn(Schema):
 
 
 class ApplicationRequest(Schema):
-    customer_id = fields.Int(required=True, strict=True, validate=validate.Range(min=1))
+    customer_id = Id(required=True)
     product_code = fields.Str(required=True, validate=validate.Length(min=1, max=32))
     amount = Money(required=True, validate=MONEY_RANGE)
     term_months = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=600))
@@ -194,13 +194,13 @@ class ApplicationSchema(Schema):
     business_key = fields.Str(attribute="number")
     customer_id = fields.Int()
     product_code = fields.Str()
-    amount = fields.Decimal(as_string=True)
+    amount = DecimalString()
     term_months = fields.Int()
     purpose = fields.Str()
     status = fields.Str()
     officer = fields.Str(allow_none=True)
-    created_at = fields.DateTime()
-    decided_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    decided_at = UtcDateTime(allow_none=True)
     loan_id = fields.Function(lambda a: a.loan.id if a.loan else None, allow_none=True)
     process_instance_id = fields.Int(allow_none=True)
 
@@ -208,10 +208,10 @@ class ApplicationSchema(Schema):
 class InstallmentSchema(Schema):
     number = fields.Int()
     due_date = fields.Date()
-    principal = fields.Decimal(as_string=True)
-    interest = fields.Decimal(as_string=True)
-    total_due = fields.Decimal(as_string=True)
-    paid = fields.Decimal(as_string=True)
+    principal = DecimalString()
+    interest = DecimalString()
+    total_due = DecimalString()
+    paid = DecimalString()
 
 
 class ClassificationChangeSchema(Schema):
@@ -220,7 +220,7 @@ class ClassificationChangeSchema(Schema):
     reasons = fields.Str(allow_none=True)
     approved_by = fields.Str(allow_none=True)
     decided_on = fields.Date()
-    provision_rate = fields.Decimal(as_string=True)
+    provision_rate = DecimalString()
 
 
 class LoanSchema(Schema):
@@ -231,24 +231,24 @@ class LoanSchema(Schema):
     product_code = fields.Str()
     contract_number = fields.Str(allow_none=True)
     status = fields.Str()
-    principal = fields.Decimal(as_string=True)
-    outstanding_principal = fields.Decimal(as_string=True)
-    overdue_amount = fields.Decimal(as_string=True)
-    annual_rate = fields.Decimal(as_string=True)
+    principal = DecimalString()
+    outstanding_principal = DecimalString()
+    overdue_amount = DecimalString()
+    annual_rate = DecimalString()
     term_months = fields.Int()
     repayment_method = fields.Str()
     disbursed_on = fields.Date()
     maturity_date = fields.Date()
     dpd = fields.Int()
     classification = fields.Str()
-    accrued_penalty = fields.Decimal(as_string=True)
+    accrued_penalty = DecimalString()
     closed_on = fields.Date(allow_none=True)
-    provision_rate = fields.Decimal(as_string=True)
-    provision_amount = fields.Decimal(as_string=True)
+    provision_rate = DecimalString()
+    provision_amount = DecimalString()
     classification_history = fields.List(fields.Nested(ClassificationChangeSchema))
     written_off_on = fields.Date(allow_none=True)
-    written_off_amount = fields.Decimal(as_string=True, allow_none=True)
-    recovered_amount = fields.Decimal(as_string=True)
+    written_off_amount = DecimalString(allow_none=True)
+    recovered_amount = DecimalString()
     schedule = fields.List(fields.Nested(InstallmentSchema))
 
 
@@ -257,7 +257,7 @@ class BusinessDateSchema(Schema):
 
 
 class BulkAssignRequest(Schema):
-    task_ids = fields.List(fields.Int(strict=True), required=True, validate=validate.Length(min=1, max=500))
+    task_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=500))
     username = fields.Str(required=True)
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
 
@@ -279,8 +279,8 @@ class SubstitutionSchema(Schema):
     id = fields.Int()
     username = fields.Str()
     substitute = fields.Str()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = UtcDateTime()
+    ends_at = UtcDateTime()
     reason = fields.Str()
     created_by = fields.Str()
 
@@ -289,8 +289,8 @@ class NotificationSchema(Schema):
     id = fields.Int()
     message = fields.Str()
     task_id = fields.Int(allow_none=True)
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    read_at = UtcDateTime(allow_none=True)
 
 
 class RoleQueue(Schema):
@@ -298,7 +298,7 @@ class RoleQueue(Schema):
     open = fields.Int()
     unclaimed = fields.Int()
     overdue = fields.Int()
-    oldest_created_at = fields.DateTime(allow_none=True)
+    oldest_created_at = UtcDateTime(allow_none=True)
 
 
 class PersonQueue(Schema):
@@ -322,11 +322,11 @@ class QueueArgs(Schema):
 
 
 class NodeConfigRequest(Schema):
-    process_key = fields.Str(required=True)
-    node_id = fields.Str(required=True)
-    roles = fields.List(fields.Str(), load_default=None)
-    due_in = fields.Str(load_default=None)
-    four_eyes_group = fields.Str(load_default=None)
+    process_key = fields.Str(required=True, validate=validate.Length(max=128))
+    node_id = fields.Str(required=True, validate=validate.Length(max=255))
+    roles = fields.List(fields.Str(validate=validate.Length(max=64)), load_default=None)
+    due_in = fields.Str(load_default=None, validate=validate.Length(max=32))
+    four_eyes_group = fields.Str(load_default=None, validate=validate.Length(max=64))
     exclude_initiator = fields.Bool(load_default=None)
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
 
@@ -341,7 +341,7 @@ class NodeConfigSchema(Schema):
     four_eyes_group = fields.Str(allow_none=True)
     exclude_initiator = fields.Bool(allow_none=True)
     changed_by = fields.Str()
-    changed_at = fields.DateTime()
+    changed_at = UtcDateTime()
 
 
 class NodeConfigArgs(Schema):
@@ -370,17 +370,23 @@ class RepaymentRequest(Schema):
     paid_on = fields.Date(required=True)
 
 
+class IdempotencyHeaders(Schema):
+    """A retry with the same key returns the first record instead of entering the payment twice."""
+    idempotency_key = fields.Str(data_key="Idempotency-Key", load_default=None,
+                                 validate=validate.Length(min=1, max=128))
+
+
 class RepaymentSchema(Schema):
     id = fields.Int()
     loan_id = fields.Int()
-    amount = fields.Decimal(as_string=True)
+    amount = DecimalString()
     paid_on = fields.Date()
     status = fields.Str()
     entered_by = fields.Str()
     checked_by = fields.Str(allow_none=True)
     allocation = fields.Dict(allow_none=True)
     process_instance_id = fields.Int(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class WriteOffRequest(Schema):

@@ -67,6 +67,8 @@ def my_substitutions():
 @rule(AUTHENTICATED)
 @blp.response(200, SubstitutionSchema)
 def end_substitution(substitution_id):
+    if db.session.get(Substitution, substitution_id) is None:  # an unknown id in the path is a 404
+        raise NotFound(f"substitution {substitution_id} does not exist")
     return supervision.end_substitution(current_actor(), substitution_id)
 
 

@@ -1,12 +1,13 @@
 """Passwords, expiring API tokens, and the inbox's view of a user."""
 import hashlib
 
-from flask import current_app
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import AppError
-from ..extensions import db
+from ..extensions import db, limiter
 from ..inbox.actors import Actor
 from .models import Role, User
 
@@ -29,6 +30,25 @@ def authenticate(username, password):
     if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
         raise Unauthorized("wrong username or password")
     return user
+
+
+def _login_attempt_key():
+    """Failed log-ins count per address and username, so guessing one account's password is
+    throttled without locking that person out from their own machine."""
+    body = request.get_json(silent=True) if request.is_json else request.form  # form: a dict too
+    username = body.get("username") if isinstance(body, dict) else None
+    return f"{get_remote_address()}|{str(username or '').strip().lower()[:64]}"
+
+
+def login_throttle(on_breach=None):
+    """Decorate a log-in view: after LOGIN_RATE_LIMIT failed attempts (answered 401) it is refused.
+
+    API and page share one counter, so switching between them gains no attempts.
+    """
+    return limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login",
+                                key_func=_login_attempt_key, methods=["POST"],
+                                deduct_when=lambda response: response.status_code == 401,
+                                on_breach=on_breach)
 
 
 def _signer():

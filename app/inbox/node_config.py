@@ -14,9 +14,12 @@ from .sync import node_config
 
 
 def _check_duration(value):
+    """The due time must parse and fit on a calendar: "P9000Y" parses, but adding it to a date
+    overflows when a task is created, long after the setting was saved."""
     try:
-        TimerEventDefinition.parse_iso_duration(value)
-    except Exception:  # noqa: BLE001 - any parse failure is the user's input
+        now = clock.now()
+        now + TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(value), now)
+    except Exception:  # noqa: BLE001 - any parse or calendar failure is the user's input
         return False
     return True
 
@@ -42,7 +45,7 @@ def configure_node(actor, process_key, node_id, valid_nodes, valid_roles, roles=
     if unknown:
         errors["roles"] = [f"unknown roles: {', '.join(unknown)}"]
     if due_in and not _check_duration(due_in):
-        errors["due_in"] = ["must be an ISO-8601 duration such as P2D or PT4H"]
+        errors["due_in"] = ["must be an ISO-8601 duration such as P2D or PT4H, within a few years"]
     if not (reason or "").strip():
         errors["reason"] = ["a reason is required"]
     if errors:

@@ -111,7 +111,8 @@ def claim_task(task_id, actor):
     if claimed != 1:
         raise Conflict("this task has been claimed by someone else", code="already_claimed")
     record_event("task_claimed", actor.username, instance_id=task.instance_id, task_id=task.id,
-                 business_key=task.business_key, subject=task.task_spec_id)
+                 business_key=task.business_key, subject=task.task_spec_id,
+                 before={"assignee": None}, after={"assignee": actor.username})
     db.session.refresh(task)
     return task
 

@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -31,7 +31,13 @@ def role_names():
     return {r.code: r.name_zh for r in db.session.execute(db.select(Role)).scalars()}
 
 
+def too_many_attempts(_limit):
+    message = _("Too many failed log-in attempts. Please try again later.")
+    return make_response(render_template("login.html", error=message), 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@auth.login_throttle(on_breach=too_many_attempts)
 def login():
     error = None
     if request.method == "POST":

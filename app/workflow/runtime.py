@@ -4,7 +4,6 @@ import uuid
 
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.exc import SQLAlchemyError
@@ -54,12 +53,13 @@ def _run_engine(instance, workflow, actor, action):
             workflow.do_engine_steps()
     except AppError:
         raise
-    except SpiffWorkflowException as err:
+    except Exception as err:  # noqa: BLE001 - whatever a designer's file makes the engine raise
         database_error = _database_error(err)
         if database_error is not None:
             # A lost race inside a service task (a duplicate ledger reference, a stale row):
             # the step's transaction turns it into 409, like the same error anywhere else.
             raise database_error from err
+        # Engine errors name their task; others (a timer value that does not parse) do not.
         task_spec = getattr(err, "task_spec", None)
         where = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", "")
         raise ProcessError(f"the process stopped at {where or 'a step'}: {err}",

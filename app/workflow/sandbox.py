@@ -10,7 +10,6 @@ or sequences in one C call (where no line is traced) is refused.
 import ast
 import builtins
 import copy
-import operator
 import re
 import sys
 from datetime import date, datetime, time, timedelta
@@ -19,13 +18,10 @@ from decimal import Decimal
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from .services import call_service_handler
+from .work_limits import GUARDS, GuardWork, ScriptLimit, bounded_range, format_spec_refusal
 
 # A runaway loop in a script is stopped after this many traced lines.
 MAX_SCRIPT_LINES = 100_000
-# Bounds for work done inside one C call, which the line budget cannot see.
-MAX_ITEMS = 1_000_000
-MAX_INT_BITS = 10_000
-
 SAFE_BUILTIN_NAMES = (
     "abs", "all", "any", "bool", "dict", "enumerate", "filter", "float", "int", "isinstance",
     "len", "list", "map", "max", "min", "round", "set", "sorted", "str", "sum",
@@ -68,10 +64,6 @@ class ScriptTimeout(RuntimeError):
     """The script ran longer than the sandbox allows."""
 
 
-class ScriptLimit(ValueError):
-    """The script goes beyond what the sandbox allows: a huge number or sequence, or non-data left behind."""
-
-
 def _refusal(node):
     """(exception class, reason) when a node is forbidden, else None."""
     if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
@@ -83,6 +75,10 @@ def _refusal(node):
     if isinstance(node, ast.Attribute) and (node.attr in FORBIDDEN_ATTRIBUTES
                                             or node.attr.startswith(FORBIDDEN_ATTRIBUTE_PREFIXES)):
         return UnsafeScript, f"attribute '{node.attr}' is not allowed"
+    if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
+        reason = format_spec_refusal(node.format_spec)
+        if reason:
+            return UnsafeScript, reason
     name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", None) \
         or getattr(node, "arg", None)
     if isinstance(name, str) and name.startswith("_"):
@@ -100,71 +96,13 @@ def check_source(source, mode="exec"):
     return tree
 
 
-def _bounded_range(*args):
-    span = range(*args)
-    try:
-        too_long = len(span) > MAX_ITEMS
-    except OverflowError:
-        too_long = True
-    if too_long:
-        raise ScriptLimit(f"range of more than {MAX_ITEMS} numbers is not allowed")
-    return span
-
-
-def _size(value):
-    return len(value) if isinstance(value, (str, bytes, list, tuple)) else None
-
-
-def _bounded_op(symbol, left, right):
-    """`left <symbol> right`, refused when one C call would build something huge."""
-    ints = isinstance(left, int) and isinstance(right, int)
-    if symbol == "**" and ints and right > 0 and abs(left) > 1 and right * left.bit_length() > MAX_INT_BITS:
-        raise ScriptLimit(f"a power with more than {MAX_INT_BITS} bits is not allowed")
-    if symbol == "<<" and ints and right > MAX_INT_BITS:
-        raise ScriptLimit(f"a shift by more than {MAX_INT_BITS} bits is not allowed")
-    if symbol == "*":
-        if ints and left.bit_length() + right.bit_length() > MAX_INT_BITS:
-            raise ScriptLimit(f"a product with more than {MAX_INT_BITS} bits is not allowed")
-        for sequence, count in ((left, right), (right, left)):
-            if _size(sequence) is not None and isinstance(count, int) and _size(sequence) * count > MAX_ITEMS:
-                raise ScriptLimit(f"a repeated sequence of more than {MAX_ITEMS} items is not allowed")
-    return _OPERATORS[symbol](left, right)
-
-
-_OPERATORS = {"**": operator.pow, "*": operator.mul, "<<": operator.lshift}
-_GUARDED = {ast.Pow: "**", ast.Mult: "*", ast.LShift: "<<"}
-_OP_NAME = "__sandbox_op__"  # designers cannot write this name: check_source refuses dunders
-
-
-def _guarded_call(symbol, left, right, like):
-    call = ast.Call(func=ast.Name(_OP_NAME, ast.Load()), args=[ast.Constant(symbol), left, right], keywords=[])
-    return ast.copy_location(call, like)
-
-
-class _GuardArithmetic(ast.NodeTransformer):
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        symbol = _GUARDED.get(type(node.op))
-        return _guarded_call(symbol, node.left, node.right, node) if symbol else node
-
-    def visit_AugAssign(self, node):
-        self.generic_visit(node)
-        symbol = _GUARDED.get(type(node.op))
-        if symbol is None:
-            return node
-        current = copy.deepcopy(node.target)
-        current.ctx = ast.Load()
-        value = _guarded_call(symbol, current, node.value, node)
-        return ast.copy_location(ast.Assign(targets=[node.target], value=value), node)
-
-
 _compiled = {}
 
 
 def _compile(source, mode):
     key = (source, mode)
     if key not in _compiled:
-        tree = ast.fix_missing_locations(_GuardArithmetic().visit(check_source(source, mode)))
+        tree = ast.fix_missing_locations(GuardWork().visit(check_source(source, mode)))
         _compiled[key] = compile(tree, "<string>", mode)
     return _compiled[key]
 
@@ -203,7 +141,7 @@ def _traced(code, namespace):
 
 
 SAFE_BUILTINS = {name: getattr(builtins, name) for name in SAFE_BUILTIN_NAMES}
-SAFE_BUILTINS["range"] = _bounded_range
+SAFE_BUILTINS["range"] = bounded_range
 SAFE_GLOBALS = {"Decimal": Decimal}
 # Data a script may leave in the task; anything else (a generator, a range) would not survive saving.
 SCALAR_TYPES = (type(None), bool, int, float, str, Decimal, date, datetime, time, timedelta)
@@ -226,7 +164,8 @@ class SandboxEnvironment(TaskDataEnvironment):
         namespace.update(external_context or {})
         namespace.update(context)
         # Last, so task data named like them cannot replace the builtins or the guard.
-        namespace["__builtins__"], namespace[_OP_NAME] = SAFE_BUILTINS, _bounded_op
+        namespace["__builtins__"] = SAFE_BUILTINS
+        namespace.update(GUARDS)
         return namespace
 
     def evaluate(self, expression, context, external_context=None):

@@ -9,7 +9,7 @@ from app.inbox.timers import fire_due_timers
 from app.loans.models import CollectionContact
 from app.workflow.models import ProcessInstance
 
-from .helpers import act, new_loan, open_task, set_time_of_day
+from .helpers import act, new_loan, set_time_of_day
 from .test_collection import tasks
 
 UNREACHABLE = {"outcome": "unreachable", "notes": "无人接听"}

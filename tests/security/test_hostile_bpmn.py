@@ -173,3 +173,15 @@ def test_work_sized_by_the_data_is_refused_before_it_hangs(app, api, designer_fo
     assert error["code"] == "process_error" and error["details"] == {"element": ["count_up"]}
     assert reason in error["message"]
     assert instance_count(app, key) == before
+
+
+def test_a_timer_moment_that_is_not_a_date_is_a_clear_error(app, api, designer_folder):  # noqa: F811
+    key = deploy(api, "timer_from_data.bpmn")
+    waiting = api.post("/api/process-instances", "loan_officer",
+                       json={"process_key": key, "data": {"wait_until": "2099-01-01T08:00:00+08:00"}})
+    assert waiting.status_code == 201 and waiting.get_json()["status"] == "waiting"
+    before = instance_count(app, key)
+    response = api.post("/api/process-instances", "loan_officer", json={"process_key": key, "data": {"wait_until": "soon"}})
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["code"] == "process_error"
+    assert instance_count(app, key) == before

@@ -1,0 +1,37 @@
+"""Input no handler should ever see: NUL characters and absurd nesting are refused with a 400
+before any view (or the database driver) meets them, instead of a 500 or a RecursionError."""
+from flask import request
+from werkzeug.exceptions import BadRequest
+
+MAX_INPUT_DEPTH = 32  # real forms nest three or four levels
+
+
+def _input_problem(value):
+    """Why an input cannot be taken, or None. Iterative, so hostile nesting cannot exhaust the stack."""
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_INPUT_DEPTH:
+            return "the input is nested too deeply"
+        if isinstance(item, str) and "\x00" in item:
+            return "text must not contain NUL (\\x00) characters"  # PostgreSQL text cannot hold one
+        if isinstance(item, dict):
+            pending.extend((part, depth + 1) for pair in item.items() for part in pair)
+        elif isinstance(item, list):
+            pending.extend((part, depth + 1) for part in item)
+    return None
+
+
+def refuse_hostile_input(app):
+    """Check every request's path, query, form and JSON body before its view runs."""
+    @app.before_request
+    def check_input():
+        sent = [request.path, request.args.to_dict(flat=False), request.form.to_dict(flat=False)]
+        if request.is_json:
+            try:
+                sent.append(request.get_json(silent=True))
+            except RecursionError as err:
+                raise BadRequest("the input is nested too deeply") from err
+        problem = _input_problem(sent)
+        if problem:
+            raise BadRequest(problem)
