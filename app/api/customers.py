@@ -2,7 +2,7 @@ from flask_smorest import Blueprint
 
 from ..loans import customers
 from ..transaction import transactional
-from .schemas import CustomerRequest, CustomerSchema
+from .loan_schemas import CustomerRequest, CustomerSchema
 from .security import AUTHENTICATED, current_api_user, rule
 
 blp = Blueprint("customers", __name__, description="Customers")

@@ -8,18 +8,19 @@ from ..loans import applications, lookup, repayments
 from ..loans.models import Product
 from ..workflow.models import ProcessInstance
 from .processes import instance_view
-from .schemas import (
+from .loan_schemas import (
     ApplicationRequest,
     ApplicationSchema,
     BusinessDateSchema,
     IdempotencyHeaders,
-    InstanceSchema,
+    LedgerEntrySchema,
     LoanSchema,
     ProductSchema,
     RepaymentRequest,
     RepaymentSchema,
     WriteOffRequest,
 )
+from .schemas import InstanceSchema
 from .security import AUTHENTICATED, current_actor, rule
 
 blp = Blueprint("loans", __name__, description="Products, loan applications and loans")
@@ -70,6 +71,14 @@ def get_application(application_id):
 @blp.response(200, LoanSchema)
 def get_loan(loan_id):
     return lookup.get_loan(loan_id)
+
+
+@blp.route("/loans/<int:loan_id>/ledger", methods=["GET"])
+@rule(AUTHENTICATED)
+@blp.response(200, LedgerEntrySchema(many=True))
+def get_ledger(loan_id):
+    """Every money movement of a loan, oldest first: disbursement, accruals, penalties, repayments, write-off."""
+    return lookup.get_loan(loan_id).ledger
 
 
 @blp.route("/loans/<int:loan_id>/repayments", methods=["POST"])

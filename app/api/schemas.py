@@ -3,7 +3,7 @@ from datetime import timezone
 
 from marshmallow import Schema, fields, validate
 
-from .fields import MONEY_RANGE, DecimalString, Id, Money, UtcDateTime
+from .fields import Id, UtcDateTime
 
 
 class PageSchema(Schema):
@@ -139,123 +139,6 @@ class InstanceSchema(Schema):
     history = fields.List(fields.Nested(HistoryEntry))
 
 
-class CustomerRequest(Schema):
-    type = fields.Str(required=True, validate=validate.OneOf(["individual", "enterprise"]))
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=128))
-    id_number = fields.Str(required=True, validate=validate.Length(equal=18))
-    phone = fields.Str(required=True, validate=validate.Length(min=5, max=32))
-
-
-class CustomerSchema(Schema):
-    id = fields.Int()
-    type = fields.Str(attribute="customer_type")
-    name = fields.Str()
-    id_number = fields.Str()
-    phone = fields.Str()
-    credit_level = fields.Str(allow_none=True)
-    created_at = UtcDateTime()
-
-
-class ProductSchema(Schema):
-    code = fields.Str()
-    name = fields.Str()
-    rate = DecimalString(attribute="annual_rate")
-    repayment_method = fields.Str()
-    min_amount = DecimalString()
-    max_amount = DecimalString()
-    min_term_months = fields.Int()
-    max_term_months = fields.Int()
-
-
-class CollateralIn(Schema):
-    type = fields.Str(required=True, validate=validate.OneOf(["mortgage", "pledge"]))
-    description = fields.Str(required=True, validate=validate.Length(min=1, max=255))
-    value = Money(validate=MONEY_RANGE)
-
-
-class GuarantorIn(Schema):
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=128))
-    id_number = fields.Str(validate=validate.Length(equal=18))
-    phone = fields.Str(validate=validate.Length(min=5, max=32))
-
-
-class ApplicationRequest(Schema):
-    customer_id = Id(required=True)
-    product_code = fields.Str(required=True, validate=validate.Length(min=1, max=32))
-    amount = Money(required=True, validate=MONEY_RANGE)
-    term_months = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=600))
-    purpose = fields.Str(required=True, validate=validate.Length(min=1, max=255))
-    collateral = fields.List(fields.Nested(CollateralIn), load_default=list)
-    guarantors = fields.List(fields.Nested(GuarantorIn), load_default=list)
-
-
-class ApplicationSchema(Schema):
-    id = fields.Int()
-    business_key = fields.Str(attribute="number")
-    customer_id = fields.Int()
-    product_code = fields.Str()
-    amount = DecimalString()
-    term_months = fields.Int()
-    purpose = fields.Str()
-    status = fields.Str()
-    officer = fields.Str(allow_none=True)
-    created_at = UtcDateTime()
-    decided_at = UtcDateTime(allow_none=True)
-    loan_id = fields.Function(lambda a: a.loan.id if a.loan else None, allow_none=True)
-    process_instance_id = fields.Int(allow_none=True)
-
-
-class InstallmentSchema(Schema):
-    number = fields.Int()
-    due_date = fields.Date()
-    principal = DecimalString()
-    interest = DecimalString()
-    total_due = DecimalString()
-    paid = DecimalString()
-
-
-class ClassificationChangeSchema(Schema):
-    previous = fields.Str()
-    classification = fields.Str()
-    reasons = fields.Str(allow_none=True)
-    approved_by = fields.Str(allow_none=True)
-    decided_on = fields.Date()
-    provision_rate = DecimalString()
-
-
-class LoanSchema(Schema):
-    id = fields.Int()
-    business_key = fields.Str()
-    application_id = fields.Int()
-    customer_id = fields.Int()
-    product_code = fields.Str()
-    contract_number = fields.Str(allow_none=True)
-    status = fields.Str()
-    principal = DecimalString()
-    outstanding_principal = DecimalString()
-    overdue_amount = DecimalString()
-    annual_rate = DecimalString()
-    term_months = fields.Int()
-    repayment_method = fields.Str()
-    disbursed_on = fields.Date()
-    maturity_date = fields.Date()
-    dpd = fields.Int()
-    classification = fields.Str()
-    accrued_penalty = DecimalString()
-    closed_on = fields.Date(allow_none=True)
-    provision_rate = DecimalString()
-    provision_amount = DecimalString()
-    classification_history = fields.List(fields.Nested(ClassificationChangeSchema))
-    written_off_on = fields.Date(allow_none=True)
-    written_off_amount = DecimalString(allow_none=True)
-    recovered_amount = DecimalString()
-    schedule = fields.List(fields.Nested(InstallmentSchema))
-
-
-class BusinessDateSchema(Schema):
-    business_date = fields.Date()
-
-
 class BulkAssignRequest(Schema):
     task_ids = fields.List(Id(), required=True, validate=validate.Length(min=1, max=500))
     username = fields.Str(required=True)
@@ -363,32 +246,3 @@ class DiagramSchema(Schema):
     files = fields.Dict(keys=fields.Str(), values=fields.Str())
     completed = fields.List(fields.Str())
     active = fields.List(fields.Str())
-
-
-class RepaymentRequest(Schema):
-    amount = Money(required=True, validate=MONEY_RANGE)
-    paid_on = fields.Date(required=True)
-
-
-class IdempotencyHeaders(Schema):
-    """A retry with the same key returns the first record instead of entering the payment twice."""
-    idempotency_key = fields.Str(data_key="Idempotency-Key", load_default=None,
-                                 validate=validate.Length(min=1, max=128))
-
-
-class RepaymentSchema(Schema):
-    id = fields.Int()
-    loan_id = fields.Int()
-    amount = DecimalString()
-    paid_on = fields.Date()
-    status = fields.Str()
-    entered_by = fields.Str()
-    checked_by = fields.Str(allow_none=True)
-    allocation = fields.Dict(allow_none=True)
-    process_instance_id = fields.Int(allow_none=True)
-    created_at = UtcDateTime()
-
-
-class WriteOffRequest(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=4000))
-    evidence = fields.Str(required=True, validate=validate.Length(min=1, max=4000))

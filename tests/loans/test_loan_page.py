@@ -14,3 +14,17 @@ def test_the_loan_page_shows_messages_contacts_and_the_ledger(app, api, fresh_da
         assert shown in page, shown
     english = login(app, "collector").get(f"/loans/{loan['id']}?lang=en").get_data(as_text=True)
     assert "Collection contacts" in english and "unreachable" in english
+
+
+def test_the_api_shows_the_same_record(app, api, fresh_dates):
+    loan, key, due = phone_stage(app, api)
+    act(api, key, "phone_collection", "collector", {"outcome": "promise_to_pay", "promise_date": due.isoformat(),
+                                                    "promise_amount": "1000.00"})
+    shown = api.get(f"/api/loans/{loan['id']}", "collector").get_json()
+    assert [(c["channel"], c["outcome"], c["promise_amount"]) for c in shown["collection_contacts"]] == [
+        ("phone", "promise_to_pay", "1000.00")]
+    assert {m["kind"] for m in shown["messages"]} == {"due_reminder", "overdue_notice"}
+    ledger = api.get(f"/api/loans/{loan['id']}/ledger", "collector").get_json()
+    assert ledger[0]["entry_type"] == "disbursement" and ledger[0]["reference"] == f"disbursement:{key}"
+    assert {e["entry_type"] for e in ledger} == {"disbursement", "interest_accrual", "penalty"}
+    assert api.get("/api/loans/999999/ledger", "collector").status_code == 404
