@@ -6,13 +6,14 @@ Then reminders go out, classification reviews, collection cases and inspections 
 DMN tables say so, due BPMN timers fire and overdue tasks escalate, on the new business date.
 One node at a time runs it: the run holds a database lock that it renews as it goes.
 """
+import logging
 from datetime import date, timedelta
 
 from flask import current_app
 
 from . import clock
 from .audit import record_event
-from .errors import ValidationFailed
+from .errors import AppError, ValidationFailed
 from .extensions import db
 from .inbox.service import latest_case_starts, open_case_keys, start_system_process
 from .inbox.supervision import escalate_overdue_tasks
@@ -28,6 +29,7 @@ from .locks import exclusive
 from .transaction import transactional
 from .workflow.decisions import decision
 
+log = logging.getLogger(__name__)
 COB_LOCK = "close_of_business"
 TIMERS_WAIT_SECONDS = 120  # the timer job of another node may be firing; the close waits for it
 CLASSIFICATION_PROCESS = "classification_review"
@@ -76,37 +78,58 @@ def _finish(on: date):
     return run
 
 
-def propose_classifications():
-    """Open a classification review for each loan whose overdue days call for a worse class."""
+def _open_cases(process_key, wanted):
+    """Start `process_key` for each (loan id, business key, reason) that has no open case yet.
+
+    Each start is its own transaction; one loan whose case cannot start is logged and skipped,
+    so it cannot hold up the close of every other loan.
+    """
+    busy = open_case_keys(process_key)
+    for loan_id, business_key, reason in wanted:
+        if business_key in busy:
+            continue
+        try:
+            start_system_process(process_key, {"loan_id": loan_id}, business_key, reason=reason)
+        except AppError as err:
+            log.error("%s not opened for %s: %s", process_key, business_key, err.message)
+
+
+def _floors_worse_than_class():
     floor_of = decision("classification_floor")
-    reviewing = open_case_keys(CLASSIFICATION_PROCESS)
     for loan in delinquent_loans():
         floor = floor_of({"loan": {"dpd": loan.dpd}}).get("floor_class")
-        if floor and is_worse(floor, loan.classification) and loan.business_key not in reviewing:
-            start_system_process(CLASSIFICATION_PROCESS, {"loan_id": loan.id}, loan.business_key,
-                                 reason=f"{loan.dpd} days past due: {floor} or worse")
+        if floor and is_worse(floor, loan.classification):
+            yield loan.id, loan.business_key, f"{loan.dpd} days past due: {floor} or worse"
+
+
+def _new_overdue_episodes():
+    last_opened = latest_case_starts(COLLECTION_PROCESS)
+    for loan in delinquent_loans():
+        opened = last_opened.get(loan.business_key)
+        if not opened or clock.day_of(opened) < overdue_episode_start(loan.dpd):
+            yield loan.id, loan.business_key, f"{loan.dpd} days past due"
+
+
+def _inspections_due():
+    is_due = decision("inspection_schedule")
+    for loan_id, business_key, facts in inspection_candidates():
+        if is_due({"loan": facts}).get("inspection_due"):
+            yield loan_id, business_key, "post-loan inspection due"
+
+
+def propose_classifications():
+    """A classification review for each loan whose overdue days call for a worse class."""
+    _open_cases(CLASSIFICATION_PROCESS, _floors_worse_than_class())
 
 
 def open_collection_cases():
     """One collection case per overdue episode of a loan."""
-    collecting = open_case_keys(COLLECTION_PROCESS)
-    last_opened = latest_case_starts(COLLECTION_PROCESS)
-    for loan in delinquent_loans():
-        opened = last_opened.get(loan.business_key)
-        if loan.business_key in collecting or (opened and clock.day_of(opened) >= overdue_episode_start(loan.dpd)):
-            continue
-        start_system_process(COLLECTION_PROCESS, {"loan_id": loan.id}, loan.business_key,
-                             reason=f"{loan.dpd} days past due")
+    _open_cases(COLLECTION_PROCESS, _new_overdue_episodes())
 
 
 def open_inspections():
-    """Start each post-loan inspection the schedule table says is due."""
-    is_due = decision("inspection_schedule")
-    inspecting = open_case_keys(INSPECTION_PROCESS)
-    for loan_id, business_key, facts in inspection_candidates():
-        if business_key not in inspecting and is_due({"loan": facts}).get("inspection_due"):
-            start_system_process(INSPECTION_PROCESS, {"loan_id": loan_id}, business_key,
-                                 reason="post-loan inspection due")
+    """Each post-loan inspection the schedule table says is due."""
+    _open_cases(INSPECTION_PROCESS, _inspections_due())
 
 
 def _close_date(on: date, lease):

@@ -9,6 +9,8 @@ from app import cob as cob_module
 from app.cob import run_cob, run_cob_through
 from app.extensions import db
 from app.loans.models import CobRun, LedgerEntry, Loan
+from app.workflow.models import ProcessInstance
+from app.workflow.runtime import ProcessError
 
 from .helpers import confirm, new_loan, pay
 
@@ -93,3 +95,21 @@ def test_interest_is_accrued_when_an_installment_falls_due(app, api, fresh_dates
             LedgerEntry.loan_id == loan["id"], LedgerEntry.entry_type == "interest_accrual")
             .order_by(LedgerEntry.id)).all()
     assert accruals == [(date.fromisoformat(row["due_date"]), Decimal(row["interest"])) for row in (first, second)]
+
+
+def test_a_case_that_cannot_start_does_not_hold_up_the_close(app, api, fresh_dates, monkeypatch):
+    broken, fine = new_loan(api), new_loan(api)
+    start = cob_module.start_system_process
+
+    def start_except_broken(process_key, data, business_key, reason):
+        if business_key == broken["business_key"]:
+            raise ProcessError("the process stopped at read_loan: a bad row")
+        return start(process_key, data, business_key, reason=reason)
+    monkeypatch.setattr(cob_module, "start_system_process", start_except_broken)
+    day = date.fromisoformat(fine["schedule"][0]["due_date"]) + timedelta(days=1)
+    with app.app_context():
+        run, ran = run_cob_through(day)[-1]
+        assert ran and run.finished_at is not None
+        opened = set(db.session.execute(db.select(ProcessInstance.business_key).where(
+            ProcessInstance.process_key == "collection_escalation")).scalars())
+    assert fine["business_key"] in opened and broken["business_key"] not in opened
