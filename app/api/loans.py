@@ -1,10 +1,8 @@
 from flask_smorest import Blueprint
 
-from .. import clock
-from ..errors import ValidationFailed
+from .. import clock, loan_cases
 from ..extensions import db
-from ..inbox import service
-from ..loans import applications, lookup, repayments
+from ..loans import applications, lookup
 from ..loans.models import Product
 from ..workflow.models import ProcessInstance
 from .processes import instance_view
@@ -24,9 +22,6 @@ from .schemas import InstanceSchema
 from .security import AUTHENTICATED, current_actor, rule
 
 blp = Blueprint("loans", __name__, description="Products, loan applications and loans")
-APPLICATION_PROCESS = "loan_application"
-REPAYMENT_PROCESS = "repayment_check"
-WRITE_OFF_PROCESS = "write_off"
 
 
 @blp.route("/products", methods=["GET"])
@@ -48,15 +43,7 @@ def application_view(application):
 @blp.arguments(ApplicationRequest)
 @blp.response(201, ApplicationSchema)
 def create_application(body):
-    errors = applications.application_errors(body["customer_id"], body["product_code"],
-                                             body["amount"], body["term_months"])
-    if errors:
-        raise ValidationFailed("the application breaks the product's rules", errors)
-    data = dict(body, amount=str(body["amount"]), collateral=[
-        dict(c, value=str(c["value"])) if "value" in c else c for c in body["collateral"]])
-    number = applications.next_application_number(clock.business_date())
-    service.start_process(APPLICATION_PROCESS, data, current_actor(), business_key=number)
-    return application_view(applications.get_application(number=number))
+    return application_view(loan_cases.submit_application(body, current_actor()))
 
 
 @blp.route("/loan-applications/<int:application_id>", methods=["GET"])
@@ -88,16 +75,8 @@ def get_ledger(loan_id):
 @blp.response(201, RepaymentSchema)
 def record_repayment(body, headers, loan_id):
     """The cashier enters a payment; finance confirms it in the inbox before it is posted."""
-    loan = lookup.get_loan(loan_id)
-    key = headers.get("idempotency_key") or None
-    repayment, created = repayments.enter_repayment(loan, body["amount"], body["paid_on"],
-                                                    current_actor().username, key)
-    if created:
-        instance, _ = service.start_process(REPAYMENT_PROCESS, {
-            "repayment_id": repayment.id, "loan_id": loan.id, "amount": str(repayment.amount),
-            "paid_on": repayment.paid_on.isoformat()}, current_actor(), business_key=loan.business_key)
-        repayment.process_instance_id = instance.id
-    return repayment
+    return loan_cases.record_repayment(loan_id, body["amount"], body["paid_on"], current_actor(),
+                                       headers.get("idempotency_key") or None)
 
 
 @blp.route("/loans/<int:loan_id>/write-off", methods=["POST"])
@@ -106,10 +85,7 @@ def record_repayment(body, headers, loan_id):
 @blp.response(201, InstanceSchema)
 def request_write_off(body, loan_id):
     """Open the write-off process for a loan; its eligibility table and three levels decide."""
-    loan = lookup.get_loan(loan_id)
-    instance, _ = service.start_process(WRITE_OFF_PROCESS, {"loan_id": loan.id, **body}, current_actor(),
-                                        business_key=loan.business_key)
-    return instance_view(instance)
+    return instance_view(loan_cases.request_write_off(loan_id, body["reason"], body["evidence"], current_actor()))
 
 
 @blp.route("/business-date", methods=["GET"])

@@ -5,7 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from .. import clock
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
-from .models import Collateral, Customer, Guarantor, LoanApplication, Product
+from ..upsert import insert_unless_present
+from .models import Collateral, Customer, Guarantor, LoanApplication, NumberSequence, Product
 
 DECISION_STATUSES = {"auto_rejected", "rejected", "approved", "returned", "resubmitted", "disbursed"}
 
@@ -27,10 +28,13 @@ def application_errors(customer_id, product_code, amount, term_months):
 
 
 def next_application_number(on: date):
+    """DK<date><4-digit sequence>, allocated in the caller's transaction (released if it rolls back)."""
     prefix = f"DK{on:%Y%m%d}"
-    count = db.session.execute(db.select(db.func.count(LoanApplication.id))
-                               .where(LoanApplication.number.like(prefix + "%"))).scalar_one()
-    return f"{prefix}{count + 1:04d}"
+    insert_unless_present(NumberSequence, {"prefix": prefix, "last": 0}, NumberSequence.prefix)
+    number = db.session.execute(
+        db.update(NumberSequence).where(NumberSequence.prefix == prefix)
+        .values(last=NumberSequence.last + 1).returning(NumberSequence.last)).scalar_one()
+    return f"{prefix}{number:04d}"
 
 
 def get_application(application_id=None, number=None):

@@ -58,6 +58,14 @@ class LoanApplication(db.Model):
     loan = db.relationship("Loan", uselist=False, back_populates="application")
 
 
+class NumberSequence(db.Model):
+    """The last number given out in a series (application numbers of one day): one row per series,
+    so concurrent submissions wait on it and each gets its own number."""
+    __tablename__ = "number_sequence"
+    prefix = db.Column(db.String(32), primary_key=True)
+    last = db.Column(db.Integer, nullable=False)
+
+
 class Collateral(db.Model):
     __tablename__ = "collateral"
     id = db.Column(db.Integer, primary_key=True)

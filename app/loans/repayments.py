@@ -8,11 +8,10 @@ waives interest not yet due; anything beyond that is an overpayment to refund.
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy.dialects import postgresql, sqlite
-
 from .. import clock
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
+from ..upsert import insert_unless_present
 from .lookup import get_loan
 from .models import LedgerEntry, Repayment
 from .write_off import record_recovery
@@ -26,27 +25,6 @@ def _by_key(idempotency_key, loan, amount):
     if earlier is not None and (earlier.loan_id != loan.id or earlier.amount != amount):
         raise Conflict("this Idempotency-Key was used for another repayment")
     return earlier
-
-
-# INSERT ... ON CONFLICT DO NOTHING, per dialect.
-_INSERT_UNLESS_TAKEN = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
-def _insert_unless_key_taken(values):
-    """Insert a keyed repayment; None when a request with the same key got there first.
-
-    A retry racing the first request (a client that timed out and resent) waits on the unique
-    index until the first commits and then inserts nothing, instead of failing on the index.
-    """
-    insert = _INSERT_UNLESS_TAKEN.get(db.session.get_bind().dialect.name)
-    if insert is None:  # another database: the unique index still refuses the duplicate
-        repayment = Repayment(**values)
-        db.session.add(repayment)
-        db.session.flush()
-        return repayment.id
-    statement = insert(Repayment).values(**values).on_conflict_do_nothing(
-        index_elements=[Repayment.idempotency_key]).returning(Repayment.id)
-    return db.session.execute(statement).scalar_one_or_none()
 
 
 def enter_repayment(loan, amount, paid_on, entered_by, idempotency_key=None):
@@ -73,7 +51,8 @@ def enter_repayment(loan, amount, paid_on, entered_by, idempotency_key=None):
         db.session.add(repayment)
         db.session.flush()
         return repayment, True
-    new_id = _insert_unless_key_taken(values)
+    # A retry racing the first request (a client that timed out and resent) gets the first record.
+    new_id = insert_unless_present(Repayment, values, Repayment.idempotency_key)
     if new_id is None:
         return _by_key(idempotency_key, loan, amount), False
     return db.session.get(Repayment, new_id), True

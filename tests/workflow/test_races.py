@@ -3,6 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from app.extensions import db
 from app.inbox.models import HumanTask
+from app.loans.models import LoanApplication
 
 from ..loans.helpers import COMPLETE_DOCUMENTS, apply, open_task
 
@@ -40,3 +41,15 @@ def test_concurrent_completions_step_the_process_once(app, api):
             reviews = db.session.execute(db.select(HumanTask).where(
                 HumanTask.business_key == key, HumanTask.task_spec_id == "branch_manager_review")).scalars().all()
             assert len(reviews) == 1
+
+
+def test_applications_submitted_at_once_each_get_their_own_number(app, api):
+    body = {"customer_id": 1, "product_code": "PERSONAL_EI", "amount": "50000", "term_months": 12,
+            "purpose": "经营周转", "collateral": []}
+    codes = race(app, api, [("POST", "/api/loan-applications", user, body)
+                            for user in ("loan_officer", "loan_officer2") * 3])
+    assert codes == [201] * 6
+    with app.app_context():
+        numbers = db.session.execute(db.select(LoanApplication.number).order_by(LoanApplication.id.desc())
+                                     .limit(6)).scalars().all()
+    assert len(set(numbers)) == 6
