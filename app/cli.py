@@ -2,7 +2,7 @@
 import sys
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .audit.service import verify_chain
 from .deployment import DeployRefused, check_folder, deploy_folder
@@ -89,12 +89,15 @@ def cob_run_command(on, through):
 
 
 @click.command("seed-demo")
-def seed_demo_command():
+@with_appcontext
+@click.option("--cases", is_flag=True, help="also loans at each stage of their life (once, on an empty book)")
+def seed_demo_command(cases):
     """Products, customers and one user per role (password `demo` or $DEMO_PASSWORD)."""
-    from .seed import (
-        seed_demo,  # imported here: the loan demo data is not needed by other commands
-    )
+    from .seed import seed_demo  # imported here: the loan demo data is not needed by other commands
     counts = seed_demo()
+    if cases:
+        from .demo_cases import seed_demo_cases
+        counts["cases"] = seed_demo_cases()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
