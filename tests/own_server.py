@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -135,3 +136,26 @@ class HttpApi:
 
 def _dumps(body):
     return json.dumps(body).encode()
+
+
+@contextmanager
+def own_app(folder):
+    """An app (in this process) on a fresh, prepared database of its own; yields (app, database URL)."""
+    from app import create_app
+    from app.extensions import db
+    from config import TestConfig
+
+    url = fresh_database(folder)
+    prepare(url)
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config())
+    try:
+        yield app, url
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        drop_database(url)

@@ -1,23 +1,15 @@
 """`seed-demo --cases` gives a fresh install something in every stage: queues, loans, a collection case."""
-from app import clock, create_app
+from app import clock
 from app.extensions import db
 from app.inbox.models import HumanTask
 from app.loans.models import Loan
 from app.workflow.models import ProcessInstance
-from config import TestConfig
 
-from .own_server import drop_database, fresh_database, prepare
+from .own_server import own_app
 
 
 def test_demo_cases_fill_the_queues_once(tmp_path):
-    url = fresh_database(tmp_path)
-    prepare(url)
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(Config())
-    try:
+    with own_app(tmp_path) as (app, _):
         runner = app.test_cli_runner()
         result = runner.invoke(args=["seed-demo", "--cases"])
         assert result.exit_code == 0 and "cases: 4" in result.output, result.output
@@ -32,8 +24,3 @@ def test_demo_cases_fill_the_queues_once(tmp_path):
                 ProcessInstance.process_key == "collection_escalation")).first()
         again = runner.invoke(args=["seed-demo", "--cases"])
         assert again.exit_code == 0 and "cases: 0" in again.output
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        drop_database(url)

@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from app import clock, create_app
+from app import clock
 from app.audit.models import AuditEvent
 from app.deployment import deploy_sources
 from app.extensions import db
 from app.inbox.models import HumanTask
 from app.inbox.service import start_system_process
 from app.loans.models import CobRun
-from config import TestConfig
 
-from ..own_server import drop_database, fresh_database, prepare, start_gunicorn
+from ..own_server import own_app, start_gunicorn
 
 ESCALATING = Path(__file__).resolve().parents[1] / "fixtures" / "generic" / "escalating_review.bpmn"
 FAST_JOBS = {"SCHEDULER_ENABLED": "true", "SCHEDULER_TIMERS_SECONDS": "1", "SCHEDULER_COB_SECONDS": "1",
@@ -26,18 +25,8 @@ CASES = 8
 
 @pytest.fixture()
 def shared_database(tmp_path):
-    url = fresh_database(tmp_path)
-    prepare(url)
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    node_app = create_app(Config())
-    yield node_app, url
-    with node_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    drop_database(url)
+    with own_app(tmp_path) as (node_app, url):
+        yield node_app, url
 
 
 def count(query):
