@@ -35,7 +35,7 @@ def book_state(ids, on):
 
 def test_a_close_killed_half_way_is_consistent_and_a_rerun_finishes_it(app, fresh_dates):
     with app.app_context():
-        ids = build_portfolio(60, clock.business_date(), overdue_share=0.5, tag="KILL")
+        ids = build_portfolio(120, clock.business_date(), overdue_share=0.5, tag="KILL")
         on = clock.business_date() + timedelta(days=1)
         schedules = {i: db.session.execute(db.select(Installment).where(Installment.loan_id == i)).scalars().all()
                      for i in ids}

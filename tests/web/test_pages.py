@@ -1,4 +1,5 @@
 """The staff pages: login, inbox, the task form rendered from its JSON Schema, loans."""
+import re
 
 from app import create_app
 from config import TestConfig
@@ -110,9 +111,18 @@ def test_forms_without_csrf_token_are_refused(app):
         WTF_CSRF_ENABLED = True
 
     guarded = create_app(CsrfOn())
-    response = guarded.test_client().post("/login", data={"username": "loan_officer", "password": "demo"})
+    client = guarded.test_client()
+    response = client.post("/login", data={"username": "loan_officer", "password": "demo"})
     assert response.status_code == 400
     assert "Traceback" not in response.get_data(as_text=True)
+    posted = 0
+    for url_rule in guarded.url_map.iter_rules():  # every page that takes a POST, not only the login
+        if "POST" not in url_rule.methods or url_rule.rule.startswith("/api"):
+            continue
+        path = re.sub(r"<[^>]+>", "1", url_rule.rule)
+        assert client.post(path, data={"x": "1"}).status_code == 400, path
+        posted += 1
+    assert posted >= 5
 
 
 def test_security_headers(app):
