@@ -103,10 +103,10 @@ def _floors_worse_than_class():
 
 
 def _new_overdue_episodes():
-    last_opened = latest_case_starts(COLLECTION_PROCESS)
+    last_opened, today = latest_case_starts(COLLECTION_PROCESS), clock.business_date()
     for loan in delinquent_loans():
         opened = last_opened.get(loan.business_key)
-        if not opened or clock.day_of(opened) < overdue_episode_start(loan.dpd):
+        if not opened or clock.day_of(opened) < overdue_episode_start(loan.dpd, today):
             yield loan.id, loan.business_key, f"{loan.dpd} days past due"
 
 

@@ -15,9 +15,9 @@ from .models import CollectionContact, CustomerMessage, Loan
 REMINDER = "【信贷流程平台】尊敬的客户，您的贷款已逾期{dpd}天，逾期金额{amount}元，请尽快还款。"
 
 
-def overdue_episode_start(dpd: int) -> date:
+def overdue_episode_start(dpd: int, today: date) -> date:
     """The business date a loan's current overdue run began."""
-    return clock.business_date() - timedelta(days=dpd)
+    return today - timedelta(days=dpd)
 
 
 def send_overdue_reminder(loan: Loan):

@@ -6,15 +6,40 @@ change applies to the batch exactly as it does to those processes. A decision no
 """
 import json
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 from flask import current_app
 from lxml import etree
 
+from ..extensions import db
 from .definitions import latest_definitions, read_sources
 from .engine import Parser, script_engine
+from .models import ProcessDefinition
 
-_engines = {}
+MAX_REMEMBERED = 100_000  # answers kept per table; a batch over a large book repeats its facts a lot
+
+
+class _Table:
+    """A parsed decision table that remembers its answers: a table is a pure function of its inputs."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.answers = {}
+
+    def decide(self, data):
+        key = json.dumps(data, sort_keys=True, default=str)
+        answer = self.answers.get(key)
+        if answer is None:
+            if len(self.answers) >= MAX_REMEMBERED:
+                self.answers.clear()
+            answer = self.answers[key] = self.engine.result(
+                SimpleNamespace(data=data, workflow=SimpleNamespace(script_engine=script_engine)))
+        return dict(answer)
+
+
+_tables = {}   # (decision id, source text hash) -> _Table
+_located = {}  # (decision id, catalogue) -> _Table
 
 
 def _candidate_files():
@@ -23,32 +48,34 @@ def _candidate_files():
     yield from read_sources(current_app.config["PROCESSES_DIR"]).items()
 
 
-def _engine(decision_id):
+def _find(decision_id):
     marker = re.compile(rf'<(\w+:)?decision\b[^>]*\bid="{re.escape(decision_id)}"')
     for name, text in _candidate_files():
         if name.endswith(".dmn") and marker.search(text):
             key = (decision_id, hash(text))
-            if key not in _engines:
+            if key not in _tables:
                 parser = Parser()
                 parser.add_dmn_xml(etree.fromstring(text.encode("utf-8")), filename=name)
-                _engines[key] = parser.get_engine(decision_id, None)
-            return _engines[key]
+                _tables[key] = _Table(parser.get_engine(decision_id, None))
+            return _tables[key]
     raise LookupError(f"no decision '{decision_id}' deployed or in the processes folder")
+
+
+def _catalogue():
+    """What the tables are read from, cheaply: the newest deployment and the folder's DMN files.
+    Definitions are only ever added, so a deployment always raises the newest id."""
+    newest = db.session.execute(db.select(db.func.max(ProcessDefinition.id))).scalar()
+    folder = Path(current_app.config["PROCESSES_DIR"])
+    return newest, str(folder), tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.dmn")))
 
 
 def decision(decision_id):
     """A function giving the outputs of the first matching rule for its data ({} when none matches).
 
-    Look the table up once and call the function per row: a batch over many rows reads no file
-    twice, and rows with the same facts are decided once (a table is a pure function of its inputs).
+    Look the table up once and call the function per row; rows with facts seen before, in this
+    batch or an earlier one, are answered from memory until the table changes.
     """
-    engine = _engine(decision_id)
-    decided = {}
-
-    def decide(data):
-        key = json.dumps(data, sort_keys=True, default=str)
-        if key not in decided:
-            decided[key] = engine.result(
-                SimpleNamespace(data=data, workflow=SimpleNamespace(script_engine=script_engine)))
-        return dict(decided[key])
-    return decide
+    key = (decision_id, _catalogue())
+    if key not in _located:
+        _located[key] = _find(decision_id)
+    return _located[key].decide
