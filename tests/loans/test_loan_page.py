@@ -12,6 +12,8 @@ def test_the_loan_page_shows_messages_contacts_and_the_ledger(app, api, fresh_da
     for shown in ("催收记录", "电话", "无法联系", "客户通知", "到期提醒", "逾期通知", "账务流水", "放款", "罚息计提",
                   f"disbursement:{key}"):
         assert shown in page, shown
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert key in title and "<" not in title and page.count("账务流水") == 1  # each section once, in the body
     english = login(app, "collector").get(f"/loans/{loan['id']}?lang=en").get_data(as_text=True)
     assert "Collection contacts" in english and "unreachable" in english
 
