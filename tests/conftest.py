@@ -78,7 +78,7 @@ class ApiClient:
 
     def token(self, username, password="demo"):
         if username not in self.tokens:
-            response = self.client.post("/api/auth/token", json={"username": username, "password": password})
+            response = self.call("POST", "/api/auth/token", None, json={"username": username, "password": password})
             assert response.status_code == 200, response.get_json()
             self.tokens[username] = response.get_json()["token"]
         return self.tokens[username]

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from .conftest import ROOT, free_port
+from .conftest import ROOT, ApiClient, free_port
 
 # Creates the schema, the demo data, the deployed processes and `fuzzer`, who holds every role
 # so that schemathesis gets past the role checks into the handlers.
@@ -101,19 +101,12 @@ class Answer:
         return json.loads(self.body) if self.body else None
 
 
-class HttpApi:
+class HttpApi(ApiClient):
     """tests/conftest.py's ApiClient over real HTTP, so tests/loans/helpers can drive a live server."""
 
     def __init__(self, base):
+        super().__init__(client=None)
         self.base = base
-        self.tokens = {}
-
-    def token(self, username, password="demo"):
-        if username not in self.tokens:
-            answer = self.call("POST", "/api/auth/token", None, json={"username": username, "password": password})
-            assert answer.status_code == 200, answer.get_json()
-            self.tokens[username] = answer.get_json()["token"]
-        return self.tokens[username]
 
     def call(self, method, path, user, json=None):
         headers = {"Content-Type": "application/json"}
@@ -126,12 +119,6 @@ class HttpApi:
                 return Answer(response.status, response.read())
         except urllib.error.HTTPError as error:
             return Answer(error.code, error.read())
-
-    def get(self, path, user):
-        return self.call("GET", path, user)
-
-    def post(self, path, user, json=None):
-        return self.call("POST", path, user, json=json)
 
 
 def _dumps(body):
