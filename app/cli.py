@@ -68,6 +68,23 @@ def verify_command():
     click.echo("audit trail intact")
 
 
+books_cli = AppGroup("books", help="Check the loan books.")
+
+
+@books_cli.command("verify")
+def books_verify_command():
+    """Recompute every loan's balances, overdue figures and class floor; name each that differs."""
+    from .loan_rules import floor_for
+    from .loans.books import verify_books
+    differences = verify_books(floor_for)
+    for difference in differences:
+        click.echo(str(difference))
+    if differences:
+        click.echo(f"{len({d.loan_id for d in differences})} loan(s) differ from their installments and ledger")
+        sys.exit(1)
+    click.echo("books agree: every loan's figures match its installments and ledger")
+
+
 cob_cli = AppGroup("cob", help="Close of business.")
 
 
@@ -76,11 +93,11 @@ cob_cli = AppGroup("cob", help="Close of business.")
 @click.option("--through", type=click.DateTime(["%Y-%m-%d"]), help="close every date up to this one")
 def cob_run_command(on, through):
     """Bring the books to a business date: days past due, penalty interest, timers, escalations."""
-    from .cob import run_cob, run_cob_through
+    from .close_of_business import close_dates_to, run_cob_through
     from .errors import AppError
     try:
         runs = run_cob_through(through.date(), on.date() if on else None) if through else \
-            [run_cob(on.date() if on else None)]
+            close_dates_to(on.date() if on else None)
     except AppError as err:  # a date already past, or another node running the close
         click.echo(f"{err.message}: {err.details}" if err.details else err.message)
         sys.exit(1)
@@ -106,4 +123,5 @@ def register_cli(app):
     app.cli.add_command(audit_cli)
     app.cli.add_command(tasks_cli)
     app.cli.add_command(cob_cli)
+    app.cli.add_command(books_cli)
     app.cli.add_command(seed_demo_command)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from . import clock, loan_cases
-from .cob import run_cob_through
+from .close_of_business import run_cob_through
 from .deployment import deploy_folder
 from .extensions import db
 from .inbox import service

@@ -1,12 +1,14 @@
 """The one place that binds BPMN service-task names to loan-domain functions.
 
 Each handler reads what it needs from the task data, calls the domain, and returns a small
-dict that lands in the task's result variable. They run inside the step's transaction.
+dict that lands in the task's result variable. They run inside the step's transaction. Money
+and class changes get the decisions recorded on the calling case (its trail), never values a
+process could make up, and the domain checks them itself.
 """
-from decimal import Decimal
-
 from . import clock
 from .inbox.service import signal_case
+from .inbox.trail import instance_trail
+from .loan_rules import floor_for, provision_rate_for
 from .loans import (
     applications,
     classification,
@@ -16,13 +18,25 @@ from .loans import (
     repayments,
     write_off,
 )
-from .loans.lookup import get_loan
+from .loans.lookup import get_loan, lock_loan
+from .loans.sign_off import Decision
 from .workflow.services import service_handler
+
+COLLECTION_PROCESS = "collection_escalation"
 
 
 def _application(step, data):
     return applications.get_application(number=step.business_key) if step.business_key \
         else applications.get_application(data["application"]["application_id"])
+
+
+def _decisions(submissions):
+    return [Decision(s.performer, frozenset(s.roles), s.data.get("decision")) for s in submissions]
+
+
+def _loan_facts(loan):
+    return {"loan_id": loan.id, "dpd": loan.dpd, "classification": loan.classification,
+            "outstanding_principal": loan.outstanding_principal}
 
 
 @service_handler("register_application")
@@ -45,50 +59,63 @@ def record_application_decision(step, data, decision):
 @service_handler("disburse_loan")
 def disburse_loan(step, data):
     loan = disbursement.disburse_loan(
-        _application(step, data), data.get("contract_number"), data.get("payout_amount"), step.actor)
+        _application(step, data), data.get("contract_number"), data.get("payout_amount"), step.actor,
+        clock.business_date())
     return {"loan_id": loan.id, "principal": loan.principal}
-
-
-COLLECTION_PROCESS = "collection_escalation"
 
 
 @service_handler("post_repayment")
 def post_repayment(step, data):
-    repayment = repayments.post_repayment(data["repayment_id"], step.actor)
+    on = clock.business_date()
+    repayment = repayments.post_repayment(data["repayment_id"], step.instance_id,
+                                          _decisions(instance_trail(step.instance_id)), on)
     loan = get_loan(repayment.loan_id)
-    if loan.status == "active" and loan.overdue_amount == 0:  # everything overdue is paid: the collection case ends, at any step
+    if loan.status == "active" and loan.overdue_amount == 0:  # nothing overdue: the collection case ends, at any rung
         signal_case(loan.business_key, COLLECTION_PROCESS, "overdue_cleared", step.actor)
     return {"status": repayment.status, **repayment.allocation}
 
 
 @service_handler("reject_repayment")
 def reject_repayment(step, data):
-    return {"status": repayments.reject_repayment(data["repayment_id"], step.actor).status}
+    return {"status": repayments.reject_repayment(data["repayment_id"], step.instance_id, step.actor).status}
 
 
 @service_handler("loan_status")
 def loan_status(step, data):
-    loan = get_loan(data["loan_id"])
-    return {"loan_id": loan.id, "dpd": loan.dpd, "classification": loan.classification,
-            "outstanding_principal": loan.outstanding_principal}
+    return _loan_facts(get_loan(data["loan_id"]))
 
 
 @service_handler("check_classification_proposal")
 def check_classification_proposal(step, data):
-    return {"proposed_class": classification.check_proposal(data["proposed_class"], data["floor_class"])}
+    """The proposal against the floor of the loan's days past due today, not when the review opened."""
+    floor = floor_for(get_loan(data["loan_id"]).dpd)
+    return {"proposed_class": classification.check_proposal(data["proposed_class"], floor), "floor_class": floor}
+
+
+def _latest_proposal(submissions):
+    """The case's latest class proposal and the decisions taken after it."""
+    for index in range(len(submissions) - 1, -1, -1):
+        proposed = submissions[index]
+        if "proposed_class" in proposed.data:
+            return (classification.Proposal(proposed.performer, frozenset(proposed.roles),
+                                            proposed.data["proposed_class"], proposed.data.get("reasons")),
+                    _decisions(submissions[index + 1:]))
+    raise classification.SignOffMissing("no class was proposed on this case", {"proposed_class": ["missing"]})
 
 
 @service_handler("apply_classification")
 def apply_classification(step, data):
-    loan = get_loan(data["loan_id"])
-    change = classification.apply_classification(loan, data["proposed_class"], data.get("reasons"), step.actor,
-                                                 Decimal(str(data["provision_rate"])))
-    return {"classification": change.classification, "provision_amount": change.provision_amount}
+    proposal, decisions = _latest_proposal(instance_trail(step.instance_id))
+    loan = lock_loan(data["loan_id"])
+    change = classification.apply_classification(loan, proposal, decisions, floor_for(loan.dpd),
+                                                 provision_rate_for(proposal.proposed_class), clock.business_date())
+    return {"classification": change.classification, "provision_rate": change.provision_rate,
+            "provision_amount": change.provision_amount}
 
 
 @service_handler("send_overdue_reminder")
 def send_overdue_reminder(step, data):
-    message = collection.send_overdue_reminder(get_loan(data["loan_id"]))
+    message = collection.send_overdue_reminder(get_loan(data["loan_id"]), clock.business_date())
     return {"channel": message.channel, "sent_on": message.sent_on.isoformat()}
 
 
@@ -111,11 +138,21 @@ def record_collection_contact(step, data, channel):
 
 @service_handler("file_inspection")
 def file_inspection(step, data):
-    loan = inspection.file_inspection(get_loan(data["loan_id"]))
+    loan = inspection.file_inspection(get_loan(data["loan_id"]), clock.business_date())
     return {"inspections_done": loan.inspections_done, "inspected_on": loan.last_inspected_on.isoformat()}
+
+
+@service_handler("open_write_off_request")
+def open_write_off_request(step, data):
+    """Record the request this case decides on; answers the loan's facts for the eligibility table."""
+    loan = get_loan(data["loan_id"])
+    request = write_off.open_write_off_request(loan, step.instance_id, data.get("reason", ""),
+                                               data.get("evidence", ""), step.actor, clock.business_date())
+    return {**_loan_facts(loan), "write_off_request_id": request.id}
 
 
 @service_handler("post_write_off")
 def post_write_off(step, data):
-    amount = write_off.write_off_loan(get_loan(data["loan_id"]), step.actor)
+    amount = write_off.write_off_loan(step.instance_id, _decisions(instance_trail(step.instance_id)),
+                                      clock.business_date(), step.actor)
     return {"written_off": amount}

@@ -33,7 +33,7 @@ def _fire_timers():
 
 
 def _close_business():
-    from .cob import catch_up_with_calendar
+    from .close_of_business import catch_up_with_calendar
     for run, _ in catch_up_with_calendar():
         log.info("closed business date %s: %s loan(s)", run.business_date, run.loans_closed)
 

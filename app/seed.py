@@ -8,6 +8,7 @@ from .auth.service import hash_password
 from .extensions import db
 from .loans.identity import resident_id_check_char, uscc_check_char
 from .loans.models import Customer, Product
+from .loans.products import create_product
 from .transaction import transactional
 
 PRODUCTS = [
@@ -45,9 +46,9 @@ def seed_demo():
         counts["users"] += 1
     for code, name, rate, method, low, high, min_term, max_term in PRODUCTS:
         if db.session.get(Product, code) is None:
-            db.session.add(Product(code=code, name=name, annual_rate=Decimal(rate), repayment_method=method,
-                                   min_amount=Decimal(low), max_amount=Decimal(high), min_term_months=min_term,
-                                   max_term_months=max_term, penalty_rate_multiplier=Decimal("1.5"), active=True))
+            create_product(code, {"name": name, "annual_rate": Decimal(rate), "repayment_method": method,
+                                  "min_amount": Decimal(low), "max_amount": Decimal(high),
+                                  "min_term_months": min_term, "max_term_months": max_term}, "seed-demo")
             counts["products"] += 1
     for name, kind, first17, phone, score, income, debt, overdue in CUSTOMERS:
         id_number = first17 + _check_char(kind, first17)

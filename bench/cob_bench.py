@@ -27,7 +27,7 @@ def main():
     from flask_migrate import upgrade
 
     from app import clock, create_app
-    from app.cob import run_cob
+    from app.close_of_business import run_cob
     from app.deployment import deploy_folder
     from app.extensions import db
     from app.seed import seed_demo

@@ -1,25 +1,48 @@
 """Field types of the API schemas: exact money, ids the database can hold, times with offsets."""
+import re
 from datetime import timezone
+from decimal import Decimal
 
 from marshmallow import ValidationError, fields, validate
 
+from ..money import parse_money
+
 MONEY_RANGE = validate.Range(min=0, min_inclusive=False, max=10**12)
-MONEY_DOC = {"pattern": r"^\d{1,13}(\.\d{1,2})?$", "example": "50000.00",
+MONEY_DOC = {"pattern": r"^(0|[1-9]\d{0,12})(\.\d{1,2})?$", "example": "50000.00",
              "description": "a decimal string in yuan, at most two decimals (a JSON number is accepted too)"}
 MAX_ID = 2**31 - 1  # ids are 32-bit integer columns in PostgreSQL
 
 
-def _whole_cents(value):
-    if value.normalize().as_tuple().exponent < -2:
-        raise ValidationError("Amounts have at most two decimal places.")
-
-
 class Money(fields.Decimal):
-    """Amounts travel as decimal strings (numbers are accepted) and stay exact, to the cent."""
+    """Amounts travel as decimal strings (numbers are accepted) and stay exact, to the cent;
+    they are read by the one money parser every entry point uses."""
 
     def __init__(self, **kwargs):
-        super().__init__(places=None, as_string=True, allow_nan=False, metadata=MONEY_DOC, **kwargs)
-        self.validators.append(_whole_cents)
+        super().__init__(places=None, as_string=True, allow_nan=False,
+                         metadata={**MONEY_DOC, **kwargs.pop("metadata", {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_money(value)
+        except ValueError as err:
+            raise ValidationError(str(err)) from err
+
+
+class Rate(fields.Decimal):
+    """A rate as a decimal fraction written out (0.065 for 6.5 %), at most six decimals."""
+
+    PATTERN = re.compile(r"(0|[1-9][0-9]?)(\.[0-9]{1,6})?", re.ASCII)
+
+    def __init__(self, **kwargs):
+        super().__init__(as_string=True, allow_nan=False, metadata={"pattern": r"^(0|[1-9]\d?)(\.\d{1,6})?$",
+                                                                     "example": "0.065", **kwargs.pop("metadata", {})},
+                         **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = repr(value) if isinstance(value, float) else str(value) if isinstance(value, (str, int)) else ""
+        if isinstance(value, bool) or not self.PATTERN.fullmatch(text):
+            raise ValidationError("must be a decimal fraction such as 0.065 (at most six decimals)")
+        return Decimal(text)
 
 
 class DecimalString(fields.Decimal):

@@ -1,7 +1,7 @@
 """Marshmallow schemas of the loan-domain API: customers, products, applications, loans, money."""
 from marshmallow import Schema, fields, validate
 
-from .fields import MONEY_RANGE, DecimalString, Id, Money, UtcDateTime
+from .fields import MONEY_RANGE, DecimalString, Id, Money, Rate, UtcDateTime
 
 
 class CustomerRequest(Schema):
@@ -30,6 +30,44 @@ class ProductSchema(Schema):
     max_amount = DecimalString()
     min_term_months = fields.Int()
     max_term_months = fields.Int()
+    penalty_rate_multiplier = DecimalString(metadata={"description": "penalty rate = contract rate × this"})
+    grace_days = fields.Int(metadata={"description": "overdue days without penalty interest"})
+    prepayment_rule = fields.Str(metadata={"description": "customer_choice, reduce_installment or shorten_term"})
+    active = fields.Bool()
+    version = fields.Int()
+
+
+class ProductRequest(Schema):
+    """A product's terms as an admin sets them; changing them stores a new version (PUT takes any subset)."""
+    code = fields.Str(required=True, validate=validate.Regexp(r"^[A-Z][A-Z0-9_]{1,31}$"))
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=128))
+    rate = Rate(required=True, data_key="rate", attribute="annual_rate",
+                metadata={"description": "annual rate as a fraction, e.g. 0.065 (at most 0.36)"})
+    repayment_method = fields.Str(required=True, validate=validate.OneOf(
+        ["equal_installment", "equal_principal", "interest_only"]))
+    min_amount = Money(required=True, validate=MONEY_RANGE)
+    max_amount = Money(required=True, validate=MONEY_RANGE)
+    min_term_months = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=600))
+    max_term_months = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=600))
+    penalty_rate_multiplier = Money(load_default=None, metadata={
+        "description": "penalty rate = contract rate × this, between 1 and 5"})
+    grace_days = fields.Int(load_default=None, strict=True, validate=validate.Range(min=0, max=90))
+    prepayment_rule = fields.Str(load_default=None, validate=validate.OneOf(
+        ["customer_choice", "reduce_installment", "shorten_term"]))
+    active = fields.Bool(load_default=None)
+
+
+class ProductChange(ProductRequest):
+    """The terms to change (any subset); the code names the product in the path."""
+    class Meta:
+        exclude = ("code",)
+
+
+class ProductVersionSchema(Schema):
+    version = fields.Int()
+    terms = fields.Dict()
+    changed_by = fields.Str()
+    changed_at = UtcDateTime()
 
 
 class CollateralIn(Schema):
@@ -86,6 +124,8 @@ class ClassificationChangeSchema(Schema):
     approved_by = fields.Str(allow_none=True)
     decided_on = fields.Date()
     provision_rate = DecimalString()
+    provision_amount = DecimalString()
+    source = fields.Str(metadata={"description": "floor (raised by close of business) or review"})
 
 
 class CustomerMessageSchema(Schema):
@@ -105,8 +145,17 @@ class CollectionContactSchema(Schema):
     recorded_by = fields.Str(allow_none=True)
 
 
+class ScheduleRevisionSchema(Schema):
+    revision = fields.Int()
+    reason = fields.Str()
+    replaced_on = fields.Date()
+    replaced_by = fields.Str(allow_none=True)
+    installments = fields.List(fields.Dict())
+
+
 class LedgerEntrySchema(Schema):
     posted_on = fields.Date()
+    value_date = fields.Date()
     entry_type = fields.Str()
     amount = DecimalString()
     reference = fields.Str()
@@ -140,6 +189,12 @@ class LoanSchema(Schema):
     written_off_amount = DecimalString(allow_none=True)
     recovered_amount = DecimalString()
     schedule = fields.List(fields.Nested(InstallmentSchema))
+    schedule_versions = fields.List(fields.Nested(ScheduleRevisionSchema),
+                                    metadata={"description": "earlier schedules, each replaced by a prepayment"})
+    penalty_rate_multiplier = DecimalString()
+    grace_days = fields.Int()
+    prepayment_rule = fields.Str()
+    product_version = fields.Int(allow_none=True)
     messages = fields.List(fields.Nested(CustomerMessageSchema))
     collection_contacts = fields.List(fields.Nested(CollectionContactSchema), attribute="contacts")
 
@@ -150,7 +205,13 @@ class BusinessDateSchema(Schema):
 
 class RepaymentRequest(Schema):
     amount = Money(required=True, validate=MONEY_RANGE)
-    paid_on = fields.Date(required=True)
+    paid_on = fields.Date(required=True, metadata={"description": "the value date: allocation is as of this day"})
+    prepayment_choice = fields.Str(load_default=None, validate=validate.OneOf(
+        ["reduce_installment", "shorten_term", "coming_installments"]), metadata={
+        "description": "what money beyond what is due does: reschedule with a lower installment (减少月供, the "
+                       "default) or a shorter term (缩期), or pay the coming installments early as they stand"})
+    overpayment_reason = fields.Str(load_default=None, validate=validate.Length(min=1, max=2000),
+                                    metadata={"description": "required when the amount is more than is owed"})
 
 
 class IdempotencyHeaders(Schema):
@@ -168,6 +229,8 @@ class RepaymentSchema(Schema):
     entered_by = fields.Str()
     checked_by = fields.Str(allow_none=True)
     allocation = fields.Dict(allow_none=True)
+    prepayment_choice = fields.Str(allow_none=True)
+    overpayment_reason = fields.Str(allow_none=True)
     process_instance_id = fields.Int(allow_none=True)
     created_at = UtcDateTime()
 

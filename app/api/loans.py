@@ -2,10 +2,10 @@ from flask_smorest import Blueprint
 
 from .. import clock, loan_cases
 from ..extensions import db
-from ..loans import applications, lookup
+from ..loans import applications, lookup, products
 from ..loans.models import Product
+from ..transaction import transactional
 from ..workflow.models import ProcessInstance
-from .processes import instance_view
 from .loan_schemas import (
     ApplicationRequest,
     ApplicationSchema,
@@ -13,11 +13,15 @@ from .loan_schemas import (
     IdempotencyHeaders,
     LedgerEntrySchema,
     LoanSchema,
+    ProductChange,
+    ProductRequest,
     ProductSchema,
+    ProductVersionSchema,
     RepaymentRequest,
     RepaymentSchema,
     WriteOffRequest,
 )
+from .processes import instance_view
 from .schemas import InstanceSchema
 from .security import AUTHENTICATED, current_actor, rule
 
@@ -28,7 +32,38 @@ blp = Blueprint("loans", __name__, description="Products, loan applications and 
 @rule(AUTHENTICATED)
 @blp.response(200, ProductSchema(many=True))
 def list_products():
-    return db.session.execute(db.select(Product).where(Product.active).order_by(Product.code)).scalars().all()
+    """The products offered now (admins see withdrawn ones too)."""
+    query = db.select(Product).order_by(Product.code)
+    if "admin" not in current_actor().roles:
+        query = query.where(Product.active)
+    return db.session.execute(query).scalars().all()
+
+
+@blp.route("/products", methods=["POST"])
+@rule("admin")
+@blp.arguments(ProductRequest)
+@blp.response(201, ProductSchema)
+@transactional
+def create_product(body):
+    """A new product, version 1."""
+    return products.create_product(body.pop("code"), body, current_actor().username)
+
+
+@blp.route("/products/<code>", methods=["PUT"])
+@rule("admin")
+@blp.arguments(ProductChange(partial=True))
+@blp.response(200, ProductSchema)
+@transactional
+def change_product(body, code):
+    """New terms as a new version; loans already applied for keep the version they were signed on."""
+    return products.change_product(code, body, current_actor().username)
+
+
+@blp.route("/products/<code>/versions", methods=["GET"])
+@rule(AUTHENTICATED)
+@blp.response(200, ProductVersionSchema(many=True))
+def product_versions(code):
+    return products.get_product(code).versions
 
 
 def application_view(application):
@@ -76,7 +111,8 @@ def get_ledger(loan_id):
 def record_repayment(body, headers, loan_id):
     """The cashier enters a payment; finance confirms it in the inbox before it is posted."""
     return loan_cases.record_repayment(loan_id, body["amount"], body["paid_on"], current_actor(),
-                                       headers.get("idempotency_key") or None)
+                                       headers.get("idempotency_key") or None, body["prepayment_choice"],
+                                       body["overpayment_reason"])
 
 
 @blp.route("/loans/<int:loan_id>/write-off", methods=["POST"])

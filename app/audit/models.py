@@ -16,6 +16,8 @@ class AuditEvent(db.Model):
     reason = db.Column(db.Text)
     prev_hash = db.Column(db.String(64), nullable=False)
     hash = db.Column(db.String(64), nullable=False, unique=True)
+    # The event's place in the chain, given when its transaction commits (ids follow insert order).
+    chain_seq = db.Column(db.Integer, unique=True)
 
 
 class AuditHead(db.Model):
@@ -23,3 +25,4 @@ class AuditHead(db.Model):
     __tablename__ = "audit_head"
     id = db.Column(db.Integer, primary_key=True)
     last_hash = db.Column(db.String(64), nullable=False)
+    last_seq = db.Column(db.Integer, nullable=False, default=0)

@@ -4,7 +4,6 @@
 """
 import json
 import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from flask import current_app
@@ -13,18 +12,15 @@ from jsonschema.exceptions import SchemaError
 from jsonschema.validators import Draft202012Validator
 
 from ..errors import NotFound, ValidationFailed
+from ..money import parse_money
 
-MONEY = re.compile(r"^-?\d{1,15}(\.\d{1,2})?$")
 format_checker = FormatChecker()
 
 
-@format_checker.checks("money")
+@format_checker.checks("money", raises=ValueError)
 def _is_money(value):
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, (int, float, Decimal)):
-        value = str(value)
-    return isinstance(value, str) and bool(MONEY.match(value))
+    parse_money(value)
+    return True
 
 
 @format_checker.checks("date", raises=ValueError)
@@ -112,8 +108,5 @@ def validated_form_data(schema, data):
         raise ValidationFailed("the form has invalid fields", errors)
     for name in _money_fields(schema) & set(kept):
         if kept[name] is not None:
-            try:
-                kept[name] = Decimal(str(kept[name]))
-            except InvalidOperation:
-                raise ValidationFailed("the form has invalid fields", {name: ["not an amount"]})
+            kept[name] = parse_money(kept[name])  # checked above: cannot fail here
     return kept

@@ -21,6 +21,10 @@ class HumanTask(db.Model):
     claimed_at = db.Column(db.DateTime(timezone=True))
     completed_by = db.Column(db.String(64), index=True)
     completed_at = db.Column(db.DateTime(timezone=True))
+    # What the performer submitted and the task roles they held doing it: the case's trail of
+    # decisions, kept as given and never overwritten by a later step.
+    submitted_data = db.Column(db.JSON)
+    acted_as = db.Column(db.JSON)
     # Delegation: the owner hands the work to a delegate, who proposes the data; the owner confirms.
     owner = db.Column(db.String(64))
     delegate = db.Column(db.String(64), index=True)

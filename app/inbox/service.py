@@ -13,6 +13,7 @@ from .lookup import get_task, require_open
 from .models import HumanTask
 from .rules import holds_task_role, require_may_act
 from .sync import sync_tasks
+from .trail import as_json
 
 
 def current_data(task):
@@ -31,9 +32,9 @@ def require_visible(task, actor):
     raise Forbidden("this task is not in any of your queues", code="wrong_role")
 
 
-@transactional
-def start_process(process_key, data, actor, business_key=None):
-    """Start the newest version of a process for a person holding its start lane's role."""
+def launch_process(process_key, data, actor, business_key=None):
+    """Start the newest version of a process for a person holding its start lane's role, inside
+    the caller's transaction (a use case that records its own rows with the start)."""
     definition = latest_definition(process_key)
     if definition is None:
         raise NotFound(f"no deployed process '{process_key}'")
@@ -47,6 +48,9 @@ def start_process(process_key, data, actor, business_key=None):
     elif not isinstance(data, dict):
         raise ValidationFailed("data must be an object", {"data": ["must be an object"]})
     return _launch(process_key, data, actor.username, business_key)
+
+
+start_process = transactional(launch_process)
 
 
 @transactional
@@ -146,15 +150,18 @@ def complete_task(task_id, actor, data):
     values = validated_form_data(load_form(task.form), data or {}) if task.form else {}
     if task.delegation_state == "pending":
         return supervision.resolve_delegation(task, actor, values), []
-    instance, workflow = runtime.load(task.instance_id)
-    runtime.complete_user_task(instance, workflow, task.task_guid, values, actor.username)
+    # The submission is recorded before the process moves on, so what it decided is part of the
+    # case's trail when the steps it triggers (a posting, say) read the approvals given.
     done = db.session.execute(
         db.update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == "open")
         .values(status="completed", assignee=actor.username, completed_by=actor.username,
-                completed_at=clock.now())
+                completed_at=clock.now(), submitted_data=as_json(values),
+                acted_as=sorted(set(task.role_codes) & set(actor.roles)))
     ).rowcount
     if done != 1:
         raise Conflict("this task was completed meanwhile", code="task_closed")
+    instance, workflow = runtime.load(task.instance_id)
+    runtime.complete_user_task(instance, workflow, task.task_guid, values, actor.username)
     db.session.refresh(task)
     created = sync_tasks(instance, workflow)
     db.session.flush()  # the optimistic lock on the instance is checked here

@@ -58,7 +58,7 @@ def register_application(number, data, officer):
         raise ValidationFailed("the application breaks the product's rules", errors)
     application = LoanApplication(
         number=number, customer_id=data["customer_id"], product_code=data["product_code"],
-        amount=amount, term_months=data["term_months"], purpose=data["purpose"],
+        product_version=db.session.get(Product, data["product_code"]).version, amount=amount, term_months=data["term_months"], purpose=data["purpose"],
         status="submitted", officer=officer, created_at=clock.now(),
         collateral=[Collateral(kind=c.get("type", "mortgage"), description=c.get("description", ""),
                                value=Decimal(str(c["value"])) if c.get("value") not in (None, "") else None)

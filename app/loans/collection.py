@@ -20,8 +20,8 @@ def overdue_episode_start(dpd: int, today: date) -> date:
     return today - timedelta(days=dpd)
 
 
-def send_overdue_reminder(loan: Loan):
-    message = CustomerMessage(loan_id=loan.id, channel="sms", kind="overdue_notice", sent_on=clock.business_date(),
+def send_overdue_reminder(loan: Loan, on: date):
+    message = CustomerMessage(loan_id=loan.id, channel="sms", kind="overdue_notice", sent_on=on,
                               created_at=clock.now(), text=REMINDER.format(dpd=loan.dpd, amount=loan.overdue_amount))
     db.session.add(message)
     return message

@@ -1,7 +1,6 @@
 """Loan-domain tables. Money columns are exact decimals (Numeric), never floats."""
 from decimal import Decimal
 
-from .. import clock
 from ..extensions import db
 
 Money = db.Numeric(18, 2, asdecimal=True)
@@ -33,7 +32,25 @@ class Product(db.Model):
     min_term_months = db.Column(db.Integer, nullable=False)
     max_term_months = db.Column(db.Integer, nullable=False)
     penalty_rate_multiplier = db.Column(db.Numeric(5, 2), nullable=False, default=1.5)
+    grace_days = db.Column(db.Integer, nullable=False, default=0)  # overdue days without penalty interest
+    # customer_choice, reduce_installment (减少月供) or shorten_term (缩期): what a prepayment may do
+    prepayment_rule = db.Column(db.String(24), nullable=False, default="customer_choice")
     active = db.Column(db.Boolean, nullable=False, default=True)
+    version = db.Column(db.Integer, nullable=False, default=1)
+    versions = db.relationship("ProductVersion", order_by="ProductVersion.version", viewonly=True)
+
+
+class ProductVersion(db.Model):
+    """The terms of a product as they were from one change to the next: loans keep the version they
+    were applied for, so a later change never touches a signed contract."""
+    __tablename__ = "product_version"
+    __table_args__ = (db.UniqueConstraint("product_code", "version", name="uq_product_version_code_version"),)
+    id = db.Column(db.Integer, primary_key=True)
+    product_code = db.Column(db.ForeignKey("product.code"), nullable=False, index=True)
+    version = db.Column(db.Integer, nullable=False)
+    terms = db.Column(db.JSON, nullable=False)  # every term as text: rate, method, limits, penalty, grace, rule
+    changed_by = db.Column(db.String(64), nullable=False)
+    changed_at = db.Column(db.DateTime(timezone=True), nullable=False)
 
 
 class LoanApplication(db.Model):
@@ -42,6 +59,7 @@ class LoanApplication(db.Model):
     number = db.Column(db.String(64), nullable=False, unique=True)  # the case's business key
     customer_id = db.Column(db.ForeignKey("customer.id"), nullable=False, index=True)
     product_code = db.Column(db.ForeignKey("product.code"), nullable=False)
+    product_version = db.Column(db.Integer)  # the terms applied for; the loan is signed on them
     amount = db.Column(Money, nullable=False)
     term_months = db.Column(db.Integer, nullable=False)
     purpose = db.Column(db.String(255), nullable=False)
@@ -96,11 +114,22 @@ class Loan(db.Model):
     annual_rate = db.Column(db.Numeric(9, 6), nullable=False)
     term_months = db.Column(db.Integer, nullable=False)
     repayment_method = db.Column(db.String(32), nullable=False)
+    # The contract's terms, copied when it is signed: a later product change does not reach them.
+    product_version = db.Column(db.Integer)
+    penalty_rate_multiplier = db.Column(db.Numeric(5, 2), nullable=False, default=Decimal("1.5"))
+    grace_days = db.Column(db.Integer, nullable=False, default=0)
+    prepayment_rule = db.Column(db.String(24), nullable=False, default="customer_choice")
+    due_day = db.Column(db.Integer, nullable=False)  # the contract day installments fall on
     disbursed_on = db.Column(db.Date, nullable=False)
     maturity_date = db.Column(db.Date, nullable=False)
     status = db.Column(db.String(16), nullable=False, index=True)  # active, closed, written_off
     outstanding_principal = db.Column(Money, nullable=False)
     dpd = db.Column(db.Integer, nullable=False, default=0)
+    overdue_amount = db.Column(Money, nullable=False, default=Decimal("0.00"))  # fallen due, unpaid
+    overdue_as_of = db.Column(db.Date)  # the business date dpd and overdue_amount were computed for
+    # Bumped by every change of the loan's money or class; bumping it is also how a step takes the
+    # loan's row lock (app/loans/lookup.py), the same way on PostgreSQL and SQLite.
+    version = db.Column(db.Integer, nullable=False, default=0)
     classification = db.Column(db.String(16), nullable=False, default="normal")
     accrued_penalty = db.Column(Money, nullable=False, default=0)  # penalty interest owed, not yet paid
     closed_on = db.Column(db.Date)
@@ -118,6 +147,7 @@ class Loan(db.Model):
 
     classification_history = db.relationship("ClassificationChange", order_by="ClassificationChange.id",
                                              lazy="selectin")
+    schedule_versions = db.relationship("ScheduleRevision", order_by="ScheduleRevision.revision", viewonly=True)
     # The loan's record for its page; loaded only when shown.
     messages = db.relationship("CustomerMessage", order_by="CustomerMessage.id", viewonly=True)
     contacts = db.relationship("CollectionContact", order_by="CollectionContact.id", viewonly=True)
@@ -132,11 +162,6 @@ class Loan(db.Model):
         """Specific provision now: the outstanding principal at the approved class's rate."""
         return (self.outstanding_principal * self.provision_rate).quantize(Decimal("0.01"))
 
-    @property
-    def overdue_amount(self):
-        """What fell due before the business date and is still unpaid."""
-        today = clock.business_date()
-        return sum((i.total_due - i.paid for i in self.schedule if i.due_date < today), Decimal("0.00"))
 
 
 class Installment(db.Model):
@@ -160,14 +185,34 @@ class Installment(db.Model):
         return self.paid_principal + self.paid_interest
 
 
+class ScheduleRevision(db.Model):
+    """A schedule as it stood before a prepayment changed it, kept for the customer and the auditor."""
+    __tablename__ = "schedule_revision"
+    __table_args__ = (db.UniqueConstraint("loan_id", "revision", name="uq_schedule_revision_loan_revision"),)
+    id = db.Column(db.Integer, primary_key=True)
+    loan_id = db.Column(db.ForeignKey("loan.id"), nullable=False, index=True)
+    revision = db.Column(db.Integer, nullable=False)  # 1 = the schedule signed at disbursement
+    reason = db.Column(db.String(255), nullable=False)  # what replaced it
+    replaced_on = db.Column(db.Date, nullable=False)
+    replaced_by = db.Column(db.String(64))
+    installments = db.Column(db.JSON, nullable=False)  # [{number, due_date, principal, interest, paid}] as text
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+
+
 class LedgerEntry(db.Model):
-    """Every money movement. `reference` is unique, so one business event posts once."""
+    """Every money movement. `reference` is unique, so one business event posts once.
+
+    Types: disbursement, interest_accrual, penalty, penalty_reversal, repayment_penalty,
+    repayment_interest, repayment_principal, prepayment, overpayment, write_off, recovery.
+    """
     __tablename__ = "ledger_entry"
     id = db.Column(db.Integer, primary_key=True)
     loan_id = db.Column(db.ForeignKey("loan.id"), index=True)
-    entry_type = db.Column(db.String(32), nullable=False)  # disbursement, repayment, penalty, write_off, recovery
+    entry_type = db.Column(db.String(32), nullable=False)
     amount = db.Column(Money, nullable=False)
     posted_on = db.Column(db.Date, nullable=False)
+    # The day the movement takes effect: a repayment's paid_on, the day a penalty accrued for.
+    value_date = db.Column(db.Date, nullable=False)
     reference = db.Column(db.String(128), nullable=False, unique=True)
     posted_by = db.Column(db.String(64))
     created_at = db.Column(db.DateTime(timezone=True), nullable=False)
@@ -183,6 +228,9 @@ class Repayment(db.Model):
     status = db.Column(db.String(16), nullable=False)  # pending, posted, rejected
     entered_by = db.Column(db.String(64), nullable=False)
     checked_by = db.Column(db.String(64))
+    process_instance_id = db.Column(db.Integer, index=True)  # the check that must confirm it
+    prepayment_choice = db.Column(db.String(24))  # reduce_installment or shorten_term, for money paid ahead
+    overpayment_reason = db.Column(db.Text)  # required when the amount is beyond what is owed
     # A retried request with the same key returns the first repayment instead of a second one.
     idempotency_key = db.Column(db.String(128), unique=True)
     allocation = db.Column(db.JSON)  # {"penalty", "interest", "principal", "overpaid"} as decimal strings
@@ -210,6 +258,22 @@ class ClassificationChange(db.Model):
     decided_on = db.Column(db.Date, nullable=False)
     provision_rate = db.Column(db.Numeric(5, 4), nullable=False)
     provision_amount = db.Column(Money, nullable=False)
+    source = db.Column(db.String(16), nullable=False, default="review")  # floor (close of business) or review
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+
+
+class WriteOffRequest(db.Model):
+    """A request to write a loan off; posted only once its case carries every level's approval."""
+    __tablename__ = "write_off_request"
+    id = db.Column(db.Integer, primary_key=True)
+    loan_id = db.Column(db.ForeignKey("loan.id"), nullable=False, index=True)
+    process_instance_id = db.Column(db.Integer, nullable=False, unique=True)  # the case deciding it
+    reason = db.Column(db.Text, nullable=False)
+    evidence = db.Column(db.Text, nullable=False)
+    requested_by = db.Column(db.String(64), nullable=False)
+    requested_on = db.Column(db.Date, nullable=False)
+    status = db.Column(db.String(16), nullable=False)  # requested, written_off
+    posted_amount = db.Column(Money)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False)
 
 

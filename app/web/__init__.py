@@ -15,7 +15,7 @@ SECURITY_HEADERS = {
 def init_web(app):
     from ..auth.models import User
     from ..extensions import db
-    from . import designer_pages, i18n, pages, supervisor_pages  # noqa: F401 - routes on pages.bp
+    from . import designer_pages, i18n, pages, product_pages, supervisor_pages  # noqa: F401 - routes on pages.bp
 
     i18n.init_i18n(app)
     app.register_blueprint(pages.bp)

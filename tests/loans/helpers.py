@@ -76,3 +76,15 @@ def set_time_of_day(app, monkeypatch, at):
     local = datetime.now(timezone.utc).astimezone(zone)
     offset = datetime.combine(local.date(), at, tzinfo=zone) - local
     monkeypatch.setattr(clock, "wall_clock", lambda: datetime.now(timezone.utc) + offset)
+
+
+def books_agree(app):
+    """`books verify` finds nothing: every loan's stored figures match its installments and ledger."""
+    from app.extensions import db
+    from app.loan_rules import floor_for
+    from app.loans.books import verify_books
+    with app.app_context():
+        differences = verify_books(floor_for)
+        db.session.remove()
+    assert not differences, "\n".join(map(str, differences))
+    return True

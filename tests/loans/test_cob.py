@@ -5,8 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from app import clock
-from app import cob as cob_module
-from app.cob import run_cob, run_cob_through
+from app import close_of_business as cob_module
+from app.close_of_business import run_cob, run_cob_through
 from app.extensions import db
 from app.loans.models import CobRun, LedgerEntry, Loan
 from app.workflow.models import ProcessInstance
@@ -53,6 +53,27 @@ def test_a_date_closed_twice_changes_nothing(app, api, fresh_dates):
     assert loan_state(app, loan["id"]) == before
     earlier = app.test_cli_runner().invoke(args=["cob", "run", "--date", "2000-01-01"])
     assert earlier.exit_code == 1 and "already later" in earlier.output
+
+
+def test_a_close_to_a_date_far_ahead_closes_every_date_in_between(app, api, fresh_dates):
+    loan = new_loan(api)
+    start = date.fromisoformat(loan["disbursed_on"])
+    target = date.fromisoformat(loan["schedule"][3]["due_date"]) + timedelta(days=5)
+    result = app.test_cli_runner().invoke(args=["cob", "run", "--date", target.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert len(result.output.strip().splitlines()) == (target - start).days
+    with app.app_context():
+        closed = set(db.session.execute(db.select(CobRun.business_date).where(
+            CobRun.business_date > start, CobRun.business_date <= target, CobRun.finished_at.is_not(None))).scalars())
+        postings = db.session.execute(db.select(LedgerEntry.entry_type, LedgerEntry.value_date).where(
+            LedgerEntry.loan_id == loan["id"])).all()
+    assert closed == {start + timedelta(days=n) for n in range(1, (target - start).days + 1)}
+    first_due = date.fromisoformat(loan["schedule"][0]["due_date"])
+    assert sorted(d for t, d in postings if t == "penalty") == [
+        first_due + timedelta(days=n) for n in range(1, (target - first_due).days + 1)]
+    assert sorted(d for t, d in postings if t == "interest_accrual") == [
+        date.fromisoformat(row["due_date"]) for row in loan["schedule"][:4]]
+    assert api.get(f"/api/loans/{loan['id']}", "risk_officer").get_json()["dpd"] == (target - first_due).days
 
 
 def test_a_run_cut_off_half_way_finishes_when_run_again(app, api, fresh_dates, monkeypatch):

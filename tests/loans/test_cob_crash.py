@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from app import clock
-from app.cob import run_cob
+from app.close_of_business import run_cob
 from app.extensions import db
 from app.loans.models import CobRun, Installment, LedgerEntry, Loan
 from bench.portfolio import build_portfolio

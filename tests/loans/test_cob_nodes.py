@@ -10,7 +10,7 @@ import pytest
 
 from app import clock
 from app.audit.models import AuditEvent
-from app.cob import COB_LOCK, run_cob, run_cob_through
+from app.close_of_business import COB_LOCK, run_cob, run_cob_through
 from app.errors import Conflict
 from app.extensions import db
 from app.locks import JobLock, exclusive

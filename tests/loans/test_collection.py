@@ -2,7 +2,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.cob import run_cob_through
+from app.close_of_business import run_cob_through
 from app.extensions import db
 from app.loans.models import CustomerMessage
 

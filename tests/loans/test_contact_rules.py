@@ -3,7 +3,7 @@ calls 08:00–21:00, at most 3 a day per debtor, 5 unanswered calls before a fie
 from datetime import date, time, timedelta, timezone
 
 from app import clock
-from app.cob import run_cob_through
+from app.close_of_business import run_cob_through
 from app.extensions import db
 from app.inbox.timers import fire_due_timers
 from app.loans.models import CollectionContact

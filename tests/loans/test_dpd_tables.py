@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cob import run_cob_through
+from app.close_of_business import run_cob_through
 from app.deployment import deploy_sources
 from app.workflow.definitions import read_sources
 

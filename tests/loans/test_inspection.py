@@ -1,9 +1,10 @@
 """Post-loan inspections open on the schedule table; a warning signal leads into a class review."""
 from datetime import date, timedelta
+from decimal import Decimal
 
-from app.cob import run_cob_through
+from app.close_of_business import run_cob_through
 
-from .helpers import act, new_loan, open_task
+from .helpers import act, confirm, new_loan, open_task
 
 
 def test_first_inspection_then_warning_opens_a_classification_review(app, api, fresh_dates):
@@ -35,6 +36,12 @@ def test_the_period_follows_the_product(app, api, fresh_dates):
     """inspection_schedule.dmn: bridge loans every 60 days, other normal loans every 90."""
     bridge, personal = new_loan(api, product_code="BRIDGE_IO"), new_loan(api)
     disbursed = date.fromisoformat(bridge["disbursed_on"])
+    for loan in (bridge, personal):  # paid four installments ahead: current, so the class stays normal
+        ahead = sum(Decimal(row["total_due"]) for row in loan["schedule"][:4])
+        entered = api.post(f"/api/loans/{loan['id']}/repayments", "cashier", json={
+            "amount": str(ahead), "paid_on": loan["disbursed_on"], "prepayment_choice": "coming_installments"})
+        assert entered.status_code == 201, entered.get_json()
+        confirm(api, loan)
     with app.app_context():
         run_cob_through(disbursed + timedelta(days=20))
     for loan in (bridge, personal):

@@ -1,9 +1,9 @@
 """A delinquent loan replayed for 400 business days: DPD grows, collection climbs to legal, the class
-goes 关注 → 次级 → 可疑 → 损失 through reviewed tasks, inspections keep their schedule, and the
+goes 关注 → 次级 → 可疑 → 损失 at each floor, each confirmed by a review, inspections keep their schedule, and the
 loan is written off."""
 from datetime import date, timedelta
 
-from app.cob import run_cob_through
+from app.close_of_business import run_cob_through
 
 from .helpers import new_loan, open_task
 
@@ -54,8 +54,10 @@ def test_four_hundred_days_of_a_delinquent_loan(app, api, fresh_dates):
 
     assert dpd_seen == sorted(dpd_seen) and dpd_seen[-1] == 400
     shown = api.get(f"/api/loans/{loan['id']}", "risk_officer").get_json()
-    assert [c["classification"] for c in shown["classification_history"]] == [
-        "special_mention", "substandard", "doubtful", "loss"]
+    # Each floor is applied the night it is reached, and a review confirms it.
+    assert [(c["classification"], c["source"]) for c in shown["classification_history"]] == [
+        (grade, source) for grade in ("special_mention", "substandard", "doubtful", "loss")
+        for source in ("floor", "review")]
     assert shown["provision_rate"] == "1.0000"
     assert "legal_action" in done and done.index("phone_collection") < done.index("field_visit") < done.index("legal_action")
     assert done.count("record_inspection") >= 10  # first one, then every 30 days once substandard

@@ -1,7 +1,7 @@
 """Reminders before the due date: the days come from repayment_reminder.dmn, each goes out once."""
 from datetime import date, timedelta
 
-from app.cob import _send_due_reminders, run_cob, run_cob_through
+from app.close_of_business import _send_due_reminders, run_cob, run_cob_through
 from app.extensions import db
 from app.loans.models import CustomerMessage
 

@@ -6,6 +6,7 @@ domain rows and the audit event are committed together or not at all.
 import http.client
 import time
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -98,18 +99,20 @@ def test_a_race_lost_inside_a_service_task_is_a_409_and_leaves_nothing(app, api,
     created, task = case_at_payout_check(api)
     before = case_facts(app, created, task["id"])
     instance_before = instance_snapshot(app, created["process_instance_id"])
-    real = disbursement.disburse_loan
+    real = inbox_service.require_may_act
     rival = {}
 
-    def rival_posts_first(application, *args, **kwargs):
-        with db.engine.begin() as connection:  # its own connection, committed at once
+    def rival_posts_first(task, actor):
+        # Once the step has read its task and before it writes: its own connection, committed at once.
+        with db.engine.begin() as connection:
             rival["id"] = connection.execute(db.insert(LedgerEntry).values(
-                entry_type="disbursement", amount=application.amount, posted_on=clock.business_date(),
-                reference=f"disbursement:{application.number}", posted_by="rival", created_at=clock.now(),
+                entry_type="disbursement", amount=Decimal(created["amount"]), posted_on=clock.business_date(),
+                value_date=clock.business_date(), reference=f"disbursement:{created['business_key']}",
+                posted_by="rival", created_at=clock.now(),
             ).returning(LedgerEntry.id)).scalar_one()
-        return real(application, *args, **kwargs)
+        return real(task, actor)
 
-    monkeypatch.setattr(disbursement, "disburse_loan", rival_posts_first)
+    monkeypatch.setattr(inbox_service, "require_may_act", rival_posts_first)
     response = api.post(f"/api/tasks/{task['id']}/complete", "finance_manager", json={"data": APPROVE})
     assert response.status_code == 409, response.get_json()
     assert response.get_json()["error"]["code"] == "conflict"

@@ -133,7 +133,8 @@ def test_the_database_refuses_a_second_posting_of_one_event(app, api, loan):
 
     def ledger_entry(reference):
         return lambda: LedgerEntry(loan_id=loan["id"], entry_type="disbursement", amount=Decimal("1.00"),
-                                   posted_on=today, reference=reference, posted_by="x", created_at=now)
+                                   posted_on=today, value_date=today, reference=reference, posted_by="x",
+                                   created_at=now)
 
     def repayment(key):
         return lambda: Repayment(loan_id=loan["id"], amount=Decimal("10.00"), paid_on=today, status="pending",

@@ -143,6 +143,16 @@ def test_absurd_repayment_amounts_are_refused(api, loan, amount):
     assert open_repayment_checks(api, loan) == 0
 
 
+@pytest.mark.parametrize("amount", ["１００", " 100 ", "100\n", "1_000", "100.100", "50000.000", "1,000"])
+def test_an_amount_is_read_the_same_way_on_every_path(api, loan, amount):
+    """One money parser: what a repayment refuses, an application refuses too."""
+    assert_error(repay(api, loan, amount=amount), 422, "amount")
+    application = api.post("/api/loan-applications", "loan_officer", json={
+        "customer_id": 1, "product_code": "PERSONAL_EI", "amount": amount, "term_months": 12, "purpose": "x"})
+    assert_error(application, 422, "amount")
+    assert open_repayment_checks(api, loan) == 0
+
+
 def test_an_overlong_idempotency_key_is_refused(api, loan):
     assert_error(repay(api, loan, **{"Idempotency-Key": "k" * 129}), 422, "Idempotency-Key")
     assert open_repayment_checks(api, loan) == 0

@@ -54,3 +54,16 @@ def test_check_characters_complete_built_codes():
                                        ("12812345678", False), ("1381234567", False), ("call me", False)])
 def test_phone_numbers(phone, ok):
     assert (validate_phone(phone) is None) is ok
+
+
+@pytest.mark.parametrize("region", ["000000", "999999", "990101", "110000", "000101"])
+def test_a_resident_id_must_start_with_a_real_division_code(region):
+    first17 = region + "19800101123"
+    assert validate_resident_id(first17 + resident_id_check_char(first17)) == \
+        "the first six digits are not an administrative division code"
+
+
+def test_full_width_digits_are_not_digits_of_an_id():
+    first17 = "11010519800101123"
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in first17)
+    assert validate_resident_id(wide + resident_id_check_char(first17)) == "must be 17 digits and a digit or X"

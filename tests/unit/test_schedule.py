@@ -13,7 +13,7 @@ CASES = [("2000000.00", "0.065", 36), ("50000", "0.12", 12), ("10000.01", "0.043
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("principal, rate, term", CASES)
 def test_principals_sum_to_the_loan_to_the_cent(method, principal, rate, term):
-    rows = generate_schedule(Decimal(principal), Decimal(rate), term, method, date(2026, 1, 31))
+    rows = generate_schedule(Decimal(principal), Decimal(rate), term, method, date(2025, 12, 31))
     assert len(rows) == term
     assert sum(r.principal for r in rows) == Decimal(principal)
     assert all(r.principal.as_tuple().exponent == -2 and r.interest.as_tuple().exponent == -2 for r in rows)
@@ -50,10 +50,44 @@ def test_interest_only_repays_principal_at_the_end():
     assert {r.interest for r in rows} == {Decimal("3541.67")}
 
 
-def test_due_dates_keep_the_month_end_anchor():
-    rows = generate_schedule(Decimal("1200"), Decimal("0.1"), 4, "equal_principal", date(2027, 1, 31))
-    assert [r.due_date for r in rows] == [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
+def test_due_dates_keep_the_contract_day():
+    # Disbursed on the 31st: the 31st where the month has one, else the month's last day.
+    rows = generate_schedule(Decimal("12000"), Decimal("0.1"), 12, "equal_installment", date(2027, 1, 31))
+    assert [r.due_date for r in rows] == [
+        date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30), date(2027, 5, 31), date(2027, 6, 30),
+        date(2027, 7, 31), date(2027, 8, 31), date(2027, 9, 30), date(2027, 10, 31), date(2027, 11, 30),
+        date(2027, 12, 31), date(2028, 1, 31)]
     assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+
+
+def test_disbursed_on_the_30th_falls_due_on_the_30th_after_february():
+    rows = generate_schedule(Decimal("1200"), Decimal("0.1"), 4, "equal_principal", date(2027, 1, 30))
+    assert [r.due_date for r in rows] == [date(2027, 2, 28), date(2027, 3, 30), date(2027, 4, 30), date(2027, 5, 30)]
+    rows = generate_schedule(Decimal("1200"), Decimal("0.1"), 3, "equal_principal", date(2027, 3, 31))
+    assert [r.due_date for r in rows] == [date(2027, 4, 30), date(2027, 5, 31), date(2027, 6, 30)]
+
+
+@pytest.mark.parametrize("principal, rate, term", [
+    ("1000", "0.24", 360), ("50000.01", "0.36", 360), ("10000", "0.36", 600), ("0.60", "0.05", 60),
+    ("3000000", "0.24", 480), ("1.00", "0.12", 60)])
+@pytest.mark.parametrize("method", METHODS)
+def test_no_installment_is_negative_and_the_balance_ends_at_zero(method, principal, rate, term):
+    rows = generate_schedule(Decimal(principal), Decimal(rate), term, method, date(2027, 1, 31))
+    assert len(rows) == term
+    assert all(r.principal >= 0 and r.interest >= 0 for r in rows), [r for r in rows if r.total_due < 0][:3]
+    assert sum(r.principal for r in rows) == Decimal(principal)
+    balance = Decimal(principal)
+    for row in rows[:-1]:
+        balance -= row.principal
+        assert balance > 0  # not paid off before the last month
+
+
+@pytest.mark.parametrize("principal, rate", [("1000", "0.24"), ("50000.01", "0.36")])
+def test_long_expensive_loans_keep_level_payments(principal, rate):
+    """Where a level payment rounded to the cent cannot end the loan, payments vary by cents, not hundreds."""
+    totals = [r.total_due for r in generate_schedule(Decimal(principal), Decimal(rate), 360, "equal_installment",
+                                                     date(2027, 1, 31))]
+    assert max(totals) - min(totals) <= Decimal("0.02")
 
 
 @pytest.mark.parametrize("args", [

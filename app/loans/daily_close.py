@@ -1,26 +1,23 @@
-"""Close of business for one business date, set-based: days past due and penalty interest.
+"""Closing one business date for a whole book, set-based: days past due, penalty interest, accrual.
 
 Only loans with unpaid installments due before the date need arithmetic. They are read in chunks
 as rows (one query for their installments, one bulk update, one bulk insert of penalty postings);
 every other active loan is brought to the date by a single UPDATE. Each loan remembers the last
 date it was closed for (`last_cob_date`), so a run cut off half way resumes where it stopped and a
 date run twice changes nothing; the penalty posting's unique ledger reference backs that up.
+The rules are those of overdue.py, which a single posting uses for one loan.
 """
 from datetime import date
 from decimal import Decimal
 
 from .. import clock
 from ..extensions import db
-from .models import Installment, LedgerEntry, Loan, Product
-from .money import quantize_money
+from .lookup import lock_loans
+from .models import Installment, LedgerEntry, Loan
+from .overdue import penalty_for_day
 
-DAYS_IN_YEAR = Decimal("360")  # the day count Chinese lenders use for daily rates
 ZERO = Decimal("0.00")
-
-
-def daily_penalty(overdue: Decimal, annual_rate: Decimal, multiplier: Decimal) -> Decimal:
-    """Penalty interest for one day on what is overdue: the contract rate raised by the product's multiplier."""
-    return quantize_money(overdue * (annual_rate * multiplier / DAYS_IN_YEAR))
+LOANS = Loan.__table__
 
 
 def _not_closed_for(on: date):
@@ -60,25 +57,30 @@ def close_overdue_loans(on: date, limit: int) -> int:
     ids = _overdue_loan_ids(on, limit)
     if not ids:
         return 0
-    # Lock the rows (PostgreSQL) so a repayment posted meanwhile waits instead of being overwritten.
-    loans = db.session.execute(
-        db.select(Loan.id, Loan.accrued_penalty, Loan.annual_rate, Product.penalty_rate_multiplier)
-        .join(Product, Product.code == Loan.product_code).where(Loan.id.in_(ids)).with_for_update(of=Loan)).all()
+    # Locked before they are read: a repayment posted meanwhile waits, or is seen whole.
+    lock_loans(ids)
+    loans = db.session.execute(db.select(
+        Loan.id, Loan.accrued_penalty, Loan.annual_rate, Loan.penalty_rate_multiplier, Loan.grace_days,
+    ).where(Loan.id.in_(ids), _not_closed_for(on))).all()
     positions = _overdue_positions(ids, on)
     updates, postings, created = [], [], clock.now()
     for loan in loans:
         if loan.id not in positions:
             continue  # repaid since the chunk was chosen: closed with the current loans
         first_due, overdue = positions[loan.id]
-        penalty = daily_penalty(overdue, loan.annual_rate, loan.penalty_rate_multiplier)
-        updates.append({"id": loan.id, "dpd": (on - first_due).days, "last_cob_date": on,
+        penalty = penalty_for_day(on, first_due, overdue, loan)
+        updates.append({"loan_id": loan.id, "dpd": (on - first_due).days, "last_cob_date": on,
+                        "overdue_amount": overdue, "overdue_as_of": on,
                         "accrued_penalty": loan.accrued_penalty + penalty})
         if penalty > 0:
             postings.append({"loan_id": loan.id, "entry_type": "penalty", "amount": penalty, "posted_on": on,
-                             "reference": f"penalty:{loan.id}:{on.isoformat()}", "posted_by": "cob",
-                             "created_at": created})
+                             "value_date": on, "reference": f"penalty:{loan.id}:{on.isoformat()}",
+                             "posted_by": "cob", "created_at": created})
     if updates:
-        db.session.execute(db.update(Loan), updates)
+        db.session.execute(LOANS.update().where(LOANS.c.id == db.bindparam("loan_id")).values(
+            dpd=db.bindparam("dpd"), last_cob_date=db.bindparam("last_cob_date"),
+            overdue_amount=db.bindparam("overdue_amount"), overdue_as_of=db.bindparam("overdue_as_of"),
+            accrued_penalty=db.bindparam("accrued_penalty")), updates)
     if postings:
         db.session.execute(db.insert(LedgerEntry), postings)
     return len(ids)
@@ -97,7 +99,7 @@ def post_interest_falling_due(on: date) -> int:
         LedgerEntry.entry_type == "interest_accrual", LedgerEntry.posted_on == on)).scalars())
     created = clock.now()
     postings = [{"loan_id": row.loan_id, "entry_type": "interest_accrual", "amount": row.interest, "posted_on": on,
-                 "reference": reference, "posted_by": "cob", "created_at": created}
+                 "value_date": on, "reference": reference, "posted_by": "cob", "created_at": created}
                 for row, reference in zip(due, references) if reference not in posted]
     if postings:
         db.session.execute(db.insert(LedgerEntry), postings)
@@ -110,5 +112,6 @@ def close_current_loans(on: date) -> int:
     Runs after the overdue chunks, so what is left not closed for `on` owes nothing overdue.
     """
     return db.session.execute(
-        db.update(Loan).where(_not_closed_for(on)).values(dpd=0, last_cob_date=on)
+        db.update(Loan).where(_not_closed_for(on))
+        .values(dpd=0, overdue_amount=ZERO, overdue_as_of=on, last_cob_date=on)
         .execution_options(synchronize_session=False)).rowcount

@@ -1,10 +1,13 @@
 """Close of business (`flask --app wsgi cob run`): brings the books to a business date.
 
 Loans with something overdue are closed in chunks, each its own transaction, then the interest
-falling due is accrued and every other loan closed in one statement, so a run that is killed half way is finished by running the date again.
-Then reminders go out, classification reviews, collection cases and inspections open where the
-DMN tables say so, due BPMN timers fire and overdue tasks escalate, on the new business date.
-One node at a time runs it: the run holds a database lock that it renews as it goes.
+falling due is accrued and every other loan closed in one statement, so a run that is killed
+half way is finished by running the date again. Loans are raised to their classification floor
+the same night, and a review opens to confirm it. Then reminders go out, collection cases and
+inspections open where the DMN tables say so, due BPMN timers fire and overdue tasks escalate,
+on the new business date. Dates are closed one after another: a close to a date further ahead
+closes every date in between. One node at a time runs it: the run holds a database lock that
+it renews as it goes.
 """
 import logging
 from datetime import date, timedelta
@@ -18,12 +21,17 @@ from .extensions import db
 from .inbox.service import latest_case_starts, open_case_keys, start_system_process
 from .inbox.supervision import escalate_overdue_tasks
 from .inbox.timers import fire_due_timers
-from .loans.classification import is_worse
-from .loans.cob import close_current_loans, close_overdue_loans, post_interest_falling_due
+from .loan_rules import floor_for, provision_rate_for
+from .loans.classification import SEVERITY, is_worse, raise_to_floors
 from .loans.collection import overdue_episode_start
+from .loans.daily_close import (
+    close_current_loans,
+    close_overdue_loans,
+    post_interest_falling_due,
+)
 from .loans.inspection import inspection_candidates
 from .loans.lookup import delinquent_loans
-from .loans.models import CobRun
+from .loans.models import ClassificationChange, CobRun, Loan
 from .loans.reminders import send_due_reminders
 from .locks import exclusive
 from .transaction import transactional
@@ -94,12 +102,24 @@ def _open_cases(process_key, wanted):
             log.error("%s not opened for %s: %s", process_key, business_key, err.message)
 
 
-def _floors_worse_than_class():
-    floor_of = decision("classification_floor")
-    for loan in delinquent_loans():
-        floor = floor_of({"loan": {"dpd": loan.dpd}}).get("floor_class")
-        if floor and is_worse(floor, loan.classification):
-            yield loan.id, loan.business_key, f"{loan.dpd} days past due: {floor} or worse"
+@transactional
+def _raise_to_floors(on: date):
+    below = [loan.id for loan in delinquent_loans()
+             if (floor := floor_for(loan.dpd)) in SEVERITY and is_worse(floor, loan.classification)]
+    return raise_to_floors(below, floor_for, provision_rate_for, on) if below else []
+
+
+def _floors_to_confirm():
+    """Loans whose class the floor set last: each gets a review that confirms it or goes further."""
+    latest = db.select(ClassificationChange.loan_id, db.func.max(ClassificationChange.id).label("id")) \
+        .group_by(ClassificationChange.loan_id).subquery()
+    rows = db.session.execute(db.select(Loan.id, Loan.business_key, Loan.dpd, ClassificationChange.classification)
+                              .join(latest, latest.c.loan_id == Loan.id)
+                              .join(ClassificationChange, ClassificationChange.id == latest.c.id)
+                              .where(Loan.status == "active", ClassificationChange.source == "floor")
+                              .order_by(Loan.id)).all()
+    for loan_id, business_key, dpd, classification in rows:
+        yield loan_id, business_key, f"{dpd} days past due: raised to {classification}"
 
 
 def _new_overdue_episodes():
@@ -112,14 +132,15 @@ def _new_overdue_episodes():
 
 def _inspections_due():
     is_due = decision("inspection_schedule")
-    for loan_id, business_key, facts in inspection_candidates():
+    for loan_id, business_key, facts in inspection_candidates(clock.business_date()):
         if is_due({"loan": facts}).get("inspection_due"):
             yield loan_id, business_key, "post-loan inspection due"
 
 
-def propose_classifications():
-    """A classification review for each loan whose overdue days call for a worse class."""
-    _open_cases(CLASSIFICATION_PROCESS, _floors_worse_than_class())
+def apply_classification_floors(on: date):
+    """Raise loans to their floor, then open a review of each class the floor set."""
+    _raise_to_floors(on)
+    _open_cases(CLASSIFICATION_PROCESS, _floors_to_confirm())
 
 
 def open_collection_cases():
@@ -139,7 +160,9 @@ def _close_date(on: date, lease):
         lease.renew()
     _close_current_loans(on)
     _send_due_reminders(on)
-    for step in (propose_classifications, open_collection_cases, open_inspections):
+    apply_classification_floors(on)
+    lease.renew()
+    for step in (open_collection_cases, open_inspections):
         step()
         lease.renew()
     fire_due_timers(wait=TIMERS_WAIT_SECONDS)
@@ -147,10 +170,20 @@ def _close_date(on: date, lease):
     return _finish(on), True
 
 
-def run_cob(on: date | None = None):
-    """Close business date `on` (default: the day after the current one); a finished date is a no-op."""
+def close_dates_to(on: date | None = None):
+    """Close business date `on` (default: the day after the current one) and return the runs.
+    A finished date is a no-op; a date further ahead than the next closes every date in
+    between first, so no day's penalty, accrual or due date is skipped."""
+    next_date = clock.business_date() + timedelta(days=1)
+    if on is not None and on > next_date:
+        return run_cob_through(on)
     with exclusive(COB_LOCK) as lease:
-        return _close_date(on or clock.business_date() + timedelta(days=1), lease)
+        return [_close_date(on or next_date, lease)]
+
+
+def run_cob(on: date | None = None):
+    """`close_dates_to`, answering the last date's (run, whether it ran now)."""
+    return close_dates_to(on)[-1]
 
 
 def run_cob_through(last: date, first: date | None = None):
