@@ -1,11 +1,14 @@
 """Principal paid ahead reschedules what is not yet due: a lower installment (减少月供) or a shorter
 term (缩期); the schedule before it stays visible as a version; products are configuration."""
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from app import clock
+from app.close_of_business import run_cob_through
 from app.extensions import db
+from app.loans.models import LedgerEntry
 
 from .helpers import confirm, new_loan
 
@@ -90,3 +93,16 @@ def test_product_terms_that_do_not_hold_are_refused(api, two_percent_a_month, ch
     response = api.put(f"/api/products/{two_percent_a_month}", "admin", json=change)
     assert response.status_code == 422 and field in response.get_json()["error"]["details"], response.get_json()
     assert api.put(f"/api/products/{two_percent_a_month}", "loan_officer", json={"rate": "0.1"}).status_code == 403
+
+
+def test_no_penalty_interest_within_the_products_grace_days(app, api, fresh_dates):
+    product = dict(PRODUCT, code="GRACE3_EI", name="宽限3天", grace_days=3)
+    assert api.post("/api/products", "admin", json=product).status_code == 201
+    loan = new_loan(api, "12000", product_code="GRACE3_EI")
+    due = date.fromisoformat(loan["schedule"][0]["due_date"])
+    with app.app_context():
+        run_cob_through(due + timedelta(days=5))
+        charged = db.session.execute(db.select(LedgerEntry.value_date).where(
+            LedgerEntry.loan_id == loan["id"], LedgerEntry.entry_type == "penalty")).scalars().all()
+    assert sorted(charged) == [due + timedelta(days=4), due + timedelta(days=5)]
+    assert api.get(f"/api/loans/{loan['id']}", "cashier").get_json()["dpd"] == 5

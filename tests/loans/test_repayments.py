@@ -228,3 +228,21 @@ def test_bad_repayments_are_refused(api, body, field):
     response = api.post(f"/api/loans/{loan['id']}/repayments", "cashier", json=body)
     assert response.status_code == 422 and field in response.get_json()["error"]["details"], response.get_json()
     assert api.post(f"/api/loans/{loan['id']}/repayments", "loan_officer", json=body).status_code == 403
+
+
+def test_a_payment_dated_before_one_already_posted_is_refused_at_the_check(app, api, fresh_dates):
+    loan, due = overdue_loan(app, api, 10)
+    earlier, later = (due + timedelta(days=2)).isoformat(), (due + timedelta(days=6)).isoformat()
+    first = pay(api, loan, "10.00", earlier).get_json()
+    second = pay(api, loan, "10.00", later).get_json()
+    checks = {t["instance_id"]: t for t in open_task(api, loan["business_key"])
+              if t["task_spec_id"] == "confirm_repayment"}
+    for entered, expect in ((second, 200), (first, 422)):
+        task = checks[entered["process_instance_id"]]
+        api.post(f"/api/tasks/{task['id']}/claim", "finance_manager")
+        answer = api.post(f"/api/tasks/{task['id']}/complete", "finance_manager", json={"data": {"decision": "confirm"}})
+        assert answer.status_code == expect, answer.get_json()
+    assert "paid_on" in answer.get_json()["error"]["details"]
+    with app.app_context():
+        assert db.session.get(Repayment, first["id"]).status == "pending"
+    assert pay(api, loan, "10.00", earlier).status_code == 422  # and a new entry says so at once
