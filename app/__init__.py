@@ -19,6 +19,7 @@ def _import_models():
     from . import locks  # noqa: F401
     from .audit import models as _a  # noqa: F401
     from .auth import models as _u  # noqa: F401
+    from .documents import models as _d  # noqa: F401
     from .inbox import models as _i  # noqa: F401
     from .loans import models as _l  # noqa: F401
     from .workflow import models as _w  # noqa: F401

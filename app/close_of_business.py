@@ -30,7 +30,7 @@ from .loans.daily_close import (
     post_interest_falling_due,
 )
 from .loans.inspection import inspection_candidates
-from .loans.lookup import delinquent_loans
+from .loans.lookup import delinquent_loans, get_loan, loan_facts
 from .loans.models import ClassificationChange, CobRun, Loan
 from .loans.reminders import send_due_reminders
 from .locks import exclusive
@@ -97,7 +97,8 @@ def _open_cases(process_key, wanted):
         if business_key in busy:
             continue
         try:
-            start_system_process(process_key, {"loan_id": loan_id}, business_key, reason=reason)
+            start_system_process(process_key, {"loan_id": loan_id, "loan": loan_facts(get_loan(loan_id))},
+                                 business_key, reason=reason)
         except AppError as err:
             log.error("%s not opened for %s: %s", process_key, business_key, err.message)
 

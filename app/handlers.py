@@ -18,7 +18,7 @@ from .loans import (
     repayments,
     write_off,
 )
-from .loans.lookup import get_loan, lock_loan
+from .loans.lookup import get_loan, loan_facts, lock_loan
 from .loans.sign_off import Decision
 from .workflow.services import service_handler
 
@@ -34,20 +34,23 @@ def _decisions(submissions):
     return [Decision(s.performer, frozenset(s.roles), s.data.get("decision")) for s in submissions]
 
 
-def _loan_facts(loan):
-    return {"loan_id": loan.id, "dpd": loan.dpd, "classification": loan.classification,
-            "outstanding_principal": loan.outstanding_principal}
-
-
 @service_handler("register_application")
 def register_application(step, data):
     application = applications.register_application(step.business_key, data, step.actor)
-    return {"application_id": application.id, "number": application.number}
+    return {"application_id": application.id, "number": application.number,
+            "customer_name": application.customer.name, "product_name": application.product.name}
 
 
 @service_handler("assess_credit")
 def assess_credit(step, data):
     return applications.credit_profile(_application(step, data))
+
+
+@service_handler("record_credit_scoring")
+def record_credit_scoring(step, data):
+    application = applications.record_scoring(_application(step, data), data.get("scoring_result"),
+                                              data.get("risk_level"), data.get("scoring_reason"))
+    return {"scoring_result": application.scoring_result, "risk_level": application.risk_level}
 
 
 @service_handler("record_application_decision")
@@ -82,7 +85,7 @@ def reject_repayment(step, data):
 
 @service_handler("loan_status")
 def loan_status(step, data):
-    return _loan_facts(get_loan(data["loan_id"]))
+    return loan_facts(get_loan(data["loan_id"]))
 
 
 @service_handler("check_classification_proposal")
@@ -148,7 +151,7 @@ def open_write_off_request(step, data):
     loan = get_loan(data["loan_id"])
     request = write_off.open_write_off_request(loan, step.instance_id, data.get("reason", ""),
                                                data.get("evidence", ""), step.actor, clock.business_date())
-    return {**_loan_facts(loan), "write_off_request_id": request.id}
+    return {**loan_facts(loan), "write_off_request_id": request.id}
 
 
 @service_handler("post_write_off")

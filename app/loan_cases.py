@@ -39,8 +39,9 @@ def record_repayment(loan_id, amount, paid_on, actor, idempotency_key=None, prep
                                                     idempotency_key, prepayment_choice, overpayment_reason)
     if created:
         instance, _ = service.launch_process(REPAYMENT_PROCESS, {
-            "repayment_id": repayment.id, "loan_id": loan.id, "amount": str(repayment.amount),
-            "paid_on": repayment.paid_on.isoformat()}, actor, business_key=loan.business_key)
+            "repayment_id": repayment.id, "loan_id": loan.id, "amount": repayment.amount,
+            "paid_on": repayment.paid_on.isoformat(), "loan": lookup.loan_facts(loan)}, actor,
+            business_key=loan.business_key)
         repayment.process_instance_id = instance.id
     return repayment
 

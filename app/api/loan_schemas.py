@@ -4,11 +4,36 @@ from marshmallow import Schema, fields, validate
 from .fields import MONEY_RANGE, DecimalString, Id, Money, Rate, UtcDateTime
 
 
-class CustomerRequest(Schema):
+class AccountSchema(Schema):
+    bank_name = fields.Str(required=True, validate=validate.Length(min=1, max=128))
+    account_number = fields.Str(required=True, validate=validate.Length(min=1, max=32),
+                                metadata={"description": "8 to 30 digits"})
+    purpose = fields.Str(load_default="both", validate=validate.OneOf(["payout", "repayment", "both"]))
+
+
+class CustomerProfile(Schema):
+    """What a credit officer records beyond identity; financials left out are unknown, not zero."""
+    address = fields.Str(allow_none=True, validate=validate.Length(max=255))
+    employer = fields.Str(allow_none=True, validate=validate.Length(max=128),
+                          metadata={"description": "an individual's employer or own business"})
+    industry = fields.Str(allow_none=True, validate=validate.Length(max=64),
+                          metadata={"description": "an enterprise's line of business"})
+    monthly_income = Money(allow_none=True, metadata={"description": "an individual's income a month"})
+    annual_revenue = Money(allow_none=True, metadata={"description": "an enterprise's revenue a year"})
+    monthly_debt_payment = Money(allow_none=True, metadata={"description": "existing debt payments a month"})
+    accounts = fields.List(fields.Nested(AccountSchema), validate=validate.Length(max=10))
+
+
+class CustomerRequest(CustomerProfile):
     type = fields.Str(required=True, validate=validate.OneOf(["individual", "enterprise"]))
     name = fields.Str(required=True, validate=validate.Length(min=1, max=128))
     id_number = fields.Str(required=True, validate=validate.Length(equal=18))
     phone = fields.Str(required=True, validate=validate.Length(min=5, max=32))
+
+
+class CustomerChange(CustomerProfile):
+    name = fields.Str(validate=validate.Length(min=1, max=128))
+    phone = fields.Str(validate=validate.Length(min=5, max=32))
 
 
 class CustomerSchema(Schema):
@@ -18,7 +43,30 @@ class CustomerSchema(Schema):
     id_number = fields.Str()
     phone = fields.Str()
     credit_level = fields.Str(allow_none=True)
+    address = fields.Str(allow_none=True)
+    employer = fields.Str(allow_none=True)
+    industry = fields.Str(allow_none=True)
+    monthly_income = DecimalString(allow_none=True)
+    annual_revenue = DecimalString(allow_none=True)
+    monthly_debt_payment = DecimalString(allow_none=True)
+    accounts = fields.List(fields.Nested(AccountSchema))
     created_at = UtcDateTime()
+    updated_at = UtcDateTime(allow_none=True)
+
+
+class CustomerSearch(Schema):
+    q = fields.Str(load_default=None, validate=validate.Length(max=64),
+                   metadata={"description": "name contains, or ID or phone number starts with"})
+    type = fields.Str(load_default=None, validate=validate.OneOf(["individual", "enterprise"]))
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class CustomerPage(Schema):
+    items = fields.List(fields.Nested(CustomerSchema))
+    total = fields.Int()
+    page = fields.Int()
+    per_page = fields.Int()
 
 
 class ProductSchema(Schema):

@@ -53,11 +53,16 @@ class TaskSchema(Schema):
     due_at = UtcDateTime(allow_none=True)
     completed_by = fields.Str(allow_none=True)
     completed_at = UtcDateTime(allow_none=True)
+    columns = fields.Dict(attribute="column_values", metadata={
+        "description": "what the process declares for the task list (inboxColumns): customer, amount …"})
 
 
 class TaskDetailSchema(TaskSchema):
     form = fields.Dict(allow_none=True, attribute="form_schema")
     data = fields.Dict()
+    form_values = fields.Dict(allow_none=True, metadata={
+        "description": "what the form opens with: only the values the process hands this task (formValues)"})
+    submitted_data = fields.Dict(allow_none=True, metadata={"description": "what the performer submitted"})
 
 
 class TaskPage(PageSchema):

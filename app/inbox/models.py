@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from ..extensions import db
 
 
@@ -25,6 +27,7 @@ class HumanTask(db.Model):
     # decisions, kept as given and never overwritten by a later step.
     submitted_data = db.Column(db.JSON)
     acted_as = db.Column(db.JSON)
+    form_values = db.Column(db.JSON)  # what the form opens with: only what the process hands it (formValues)
     # Delegation: the owner hands the work to a delegate, who proposes the data; the owner confirms.
     owner = db.Column(db.String(64))
     delegate = db.Column(db.String(64), index=True)
@@ -33,17 +36,35 @@ class HumanTask(db.Model):
     escalated_at = db.Column(db.DateTime(timezone=True))
 
     roles = db.relationship("HumanTaskRole", cascade="all, delete-orphan", lazy="selectin")
+    columns = db.relationship("HumanTaskColumn", cascade="all, delete-orphan", lazy="selectin")
     instance = db.relationship("ProcessInstance")
 
     @property
     def role_codes(self):
         return sorted(r.role for r in self.roles)
 
+    @property
+    def column_values(self):
+        """{column: value} the process declared for the task list (numbers as exact Decimals)."""
+        return {c.name: Decimal(c.text_value) if c.number_value is not None else c.text_value for c in self.columns}
+
 
 class HumanTaskRole(db.Model):
     __tablename__ = "human_task_role"
     task_id = db.Column(db.ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
     role = db.Column(db.String(64), primary_key=True, index=True)
+
+
+class HumanTaskColumn(db.Model):
+    """A value the process declared for the task list (`inboxColumns`), kept with the task when it
+    is created, so lists filter and sort on indexed rows, never on serialized workflow state."""
+    __tablename__ = "human_task_column"
+    __table_args__ = (db.Index("ix_human_task_column_text", "name", "text_value"),
+                      db.Index("ix_human_task_column_number", "name", "number_value"))
+    task_id = db.Column(db.ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
+    name = db.Column(db.String(64), primary_key=True)
+    text_value = db.Column(db.String(255))
+    number_value = db.Column(db.Numeric(20, 2))
 
 
 class NodeConfig(db.Model):

@@ -2,7 +2,7 @@
 from ..errors import Forbidden
 from ..extensions import db
 from ..workflow.models import ProcessInstance
-from .models import HumanTask
+from .models import HumanTask, HumanTaskRole
 
 
 def case_filter(model, task):
@@ -37,6 +37,20 @@ def four_eyes_refusal(task, username):
         if acted_elsewhere:
             return "four-eyes: you already acted on another step of this case in the same group"
     return None
+
+
+def may_see_case(actor, business_key):
+    """Supervisors see every case; anyone else a case they started, or hold a task of (its role,
+    or assigned, delegated to or completed by them)."""
+    if actor.sees_all:
+        return True
+    started = db.select(ProcessInstance.id).where(ProcessInstance.business_key == business_key,
+                                                  ProcessInstance.started_by == actor.username)
+    involved = db.select(HumanTask.id).outerjoin(HumanTaskRole, HumanTaskRole.task_id == HumanTask.id).where(
+        HumanTask.business_key == business_key,
+        db.or_(HumanTaskRole.role.in_(sorted(actor.roles)), HumanTask.assignee == actor.username,
+               HumanTask.completed_by == actor.username, HumanTask.delegate == actor.username))
+    return db.session.execute(db.select(db.or_(db.exists(started), db.exists(involved)))).scalar()
 
 
 def holds_task_role(task, actor):

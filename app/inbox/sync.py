@@ -1,10 +1,16 @@
 """Turning the READY user tasks of a workflow into inbox rows, and closing rows that went away."""
+from decimal import Decimal
+
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from .. import clock
 from ..extensions import db
-from ..workflow import runtime
-from .models import HumanTask, HumanTaskRole, NodeConfig
+from ..workflow import declarations, runtime
+from .models import HumanTask, HumanTaskColumn, HumanTaskRole, NodeConfig
+from .trail import as_json
+
+TEXT_LIMIT = 255
+NUMBER_LIMIT = Decimal("1e17")  # what the column's Numeric(20, 2) holds
 
 
 def node_config(process_key, node_id):
@@ -48,7 +54,30 @@ def _new_row(instance, task):
                            else props.get("excludeInitiator", "").lower() == "true"),
     )
     row.roles = [HumanTaskRole(role=r) for r in sorted(set(roles)) if r]
+    row.columns = _columns(instance, task, process_key, props)
+    row.form_values = _form_values(task, props)
     return row
+
+
+def _columns(instance, task, process_key, props):
+    """The task list's values for this task, as declared by its process and the task itself."""
+    declared = instance.definition.summary.get("inbox_columns", {})
+    pairs = dict(declarations.parse(declared.get(process_key) or declared.get(instance.process_key)))
+    pairs.update(declarations.parse(props.get("inboxColumns")))
+    rows = []
+    for name, value in declarations.evaluate(pairs.items(), task.data).items():
+        number = Decimal(str(value)) if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) \
+            else None
+        if number is not None and not (number.is_finite() and abs(number) < NUMBER_LIMIT):
+            number = None
+        text = "" if value is None else str(value)[:TEXT_LIMIT]
+        rows.append(HumanTaskColumn(name=name, text_value=text, number_value=number))
+    return rows
+
+
+def _form_values(task, props):
+    """The values the task's form opens with: those its process hands it, nothing else."""
+    return as_json(declarations.evaluate(declarations.parse(props.get("formValues")), task.data))
 
 
 def sync_tasks(instance, workflow):

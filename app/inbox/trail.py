@@ -21,6 +21,7 @@ class Submission:
     roles: tuple  # the task's roles the performer held
     data: dict
     at: datetime
+    form: str | None  # the form the data was submitted on
 
 
 def as_json(values):
@@ -32,7 +33,7 @@ def _submissions(where):
     rows = db.session.execute(db.select(HumanTask).where(where, HumanTask.status == "completed")
                               .order_by(HumanTask.id)).scalars()
     return [Submission(row.id, row.task_spec_id, row.name, row.completed_by, tuple(row.acted_as or ()),
-                       dict(row.submitted_data or {}), row.completed_at) for row in rows]
+                       dict(row.submitted_data or {}), row.completed_at, row.form) for row in rows]
 
 
 def instance_trail(instance_id):

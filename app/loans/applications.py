@@ -72,13 +72,23 @@ def register_application(number, data, officer):
 
 
 def credit_profile(application):
-    """The scoring inputs of the credit DMN table, from the customer's record."""
+    """The scoring inputs of the credit DMN table, from the customer's record. Financials that are
+    not on record are said to be missing (`financials_known`), never taken as zero income."""
     customer = application.customer
-    income = customer.monthly_income or Decimal("0")
-    debt_ratio = (customer.monthly_debt_payment / income).quantize(Decimal("0.0001"), ROUND_HALF_UP) \
-        if income > 0 else Decimal("1")
-    return {"credit_score": customer.credit_score, "monthly_income": income,
-            "debt_ratio": debt_ratio, "overdue_count": customer.overdue_count}
+    income = customer.monthly_income if customer.customer_type == "individual" else \
+        (customer.annual_revenue / 12 if customer.annual_revenue is not None else None)
+    known = income is not None and income > 0
+    debt = customer.monthly_debt_payment or Decimal("0")
+    debt_ratio = (debt / income).quantize(Decimal("0.0001"), ROUND_HALF_UP) if known else Decimal("0")
+    return {"credit_score": customer.credit_score, "monthly_income": income if known else Decimal("0"),
+            "debt_ratio": debt_ratio, "overdue_count": customer.overdue_count, "financials_known": known}
+
+
+def record_scoring(application, result, risk_level, reason):
+    """Keep what the scoring table answered on the application, for the case page."""
+    application.scoring_result, application.risk_level = result, risk_level
+    application.scoring_reason = (reason or "")[:255] or None
+    return application
 
 
 def record_decision(application, decision):

@@ -75,12 +75,15 @@ def _recomputed(loan, schedule, ledger, floor_of):
             yield "classification (floor)", loan.classification, floor
 
 
-def verify_books(floor_of):
-    """Every difference between a loan's stored figures and what its installments and ledger say."""
+def verify_books(floor_of, loan_ids=None):
+    """Every difference between a loan's stored figures and what its installments and ledger say
+    (of every loan, or of the loans named)."""
     differences, last_id = [], 0
     while True:
-        loans = db.session.execute(db.select(Loan).where(Loan.id > last_id).order_by(Loan.id)
-                                   .limit(CHUNK)).scalars().all()
+        query = db.select(Loan).where(Loan.id > last_id).order_by(Loan.id).limit(CHUNK)
+        if loan_ids is not None:
+            query = query.where(Loan.id.in_(list(loan_ids)))
+        loans = db.session.execute(query).scalars().all()
         if not loans:
             return differences
         ids = [loan.id for loan in loans]

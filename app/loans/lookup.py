@@ -37,6 +37,13 @@ def lock_loan(loan_id):
     return loan
 
 
+def loan_facts(loan):
+    """What a case about the loan shows of it: its task list columns and its eligibility tables read these."""
+    return {"loan_id": loan.id, "customer_name": loan.application.customer.name, "product_code": loan.product_code,
+            "product_name": loan.product.name, "outstanding_principal": loan.outstanding_principal,
+            "dpd": loan.dpd, "classification": loan.classification}
+
+
 def delinquent_loans():
     """Active loans with days past due, as light rows (id, business_key, dpd, classification)."""
     return db.session.execute(

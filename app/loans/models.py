@@ -15,10 +15,29 @@ class Customer(db.Model):
     phone = db.Column(db.String(32), nullable=False)
     credit_level = db.Column(db.String(8))
     credit_score = db.Column(db.Integer, nullable=False, default=650)
-    monthly_income = db.Column(Money, nullable=False, default=0)
-    monthly_debt_payment = db.Column(Money, nullable=False, default=0)
+    address = db.Column(db.String(255))
+    employer = db.Column(db.String(128))  # an individual's employer, or the business they run
+    industry = db.Column(db.String(64))   # an enterprise's line of business
+    # What scoring reads; empty when not known (the case then goes to people, never to a rejection).
+    monthly_income = db.Column(Money)
+    annual_revenue = db.Column(Money)
+    monthly_debt_payment = db.Column(Money)
     overdue_count = db.Column(db.Integer, nullable=False, default=0)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    updated_at = db.Column(db.DateTime(timezone=True))
+
+    accounts = db.relationship("CustomerAccount", order_by="CustomerAccount.id", cascade="all, delete-orphan",
+                               lazy="selectin")
+
+
+class CustomerAccount(db.Model):
+    """A bank account of a customer, for payouts to them and repayments from them."""
+    __tablename__ = "customer_account"
+    id = db.Column(db.Integer, primary_key=True)
+    customer_id = db.Column(db.ForeignKey("customer.id", ondelete="CASCADE"), nullable=False, index=True)
+    bank_name = db.Column(db.String(128), nullable=False)
+    account_number = db.Column(db.String(32), nullable=False)
+    purpose = db.Column(db.String(16), nullable=False, default="both")  # payout, repayment, both
 
 
 class Product(db.Model):
@@ -68,6 +87,10 @@ class LoanApplication(db.Model):
     officer = db.Column(db.String(64))
     created_at = db.Column(db.DateTime(timezone=True), nullable=False)
     decided_at = db.Column(db.DateTime(timezone=True))
+    # What the scoring table answered: auto_reject or manual_review, the risk level and why.
+    scoring_result = db.Column(db.String(16))
+    risk_level = db.Column(db.String(16))
+    scoring_reason = db.Column(db.String(255))
 
     customer = db.relationship(Customer)
     product = db.relationship(Product)

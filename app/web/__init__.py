@@ -15,9 +15,20 @@ SECURITY_HEADERS = {
 def init_web(app):
     from ..auth.models import User
     from ..extensions import db
-    from . import designer_pages, i18n, pages, product_pages, supervisor_pages  # noqa: F401 - routes on pages.bp
+    from . import (  # noqa: F401 - routes on pages.bp
+        business_pages,
+        case_pages,
+        customer_pages,
+        designer_pages,
+        i18n,
+        pages,
+        product_pages,
+        supervisor_pages,
+        words,
+    )
 
     i18n.init_i18n(app)
+    words.register(app)
     app.register_blueprint(pages.bp)
     login_manager.login_view = "web.login"
     login_manager.login_message = None

@@ -1,6 +1,14 @@
-"""Task forms in HTML: JSON Schema properties → inputs, and posted fields → typed JSON."""
+"""Task forms in HTML: JSON Schema properties → inputs, and posted fields → typed JSON.
+
+A required yes/no field is asked as two choices with neither chosen, so "required" means the
+person answered; a box that must be ticked (`"const": true`) is a checkbox. A choice listed in a
+property's `confirmValues` asks for confirmation before the form is sent (a decision that sends
+the case back).
+"""
 import json
 from dataclasses import dataclass, field
+
+from .words import bilingual
 
 LONG_TEXT_NAMES = {"notes", "comment", "reasons", "findings", "reason", "evidence", "missing_documents",
                    "supplement_notes"}
@@ -15,14 +23,15 @@ class Field:
     value: str = ""
     options: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    confirm: list = field(default_factory=list)
 
 
-def _kind(name, prop):
+def _kind(name, prop, required=False):
     kind = prop.get("type")
     if "enum" in prop:
         return "select"
     if kind == "boolean":
-        return "checkbox"
+        return "yesno" if required and prop.get("const") is not True else "checkbox"
     if kind in ("integer", "number"):
         return kind
     if kind in ("array", "object"):
@@ -41,6 +50,8 @@ def _display(kind, value):
         return json.dumps(value, ensure_ascii=False, default=str)
     if kind == "checkbox":
         return "on" if value is True else ""
+    if kind == "yesno":
+        return {True: "yes", False: "no"}.get(value, "")
     return str(value)
 
 
@@ -49,12 +60,12 @@ def form_fields(schema, values=None, errors=None):
     required = set(schema.get("required", []))
     fields = []
     for name, prop in schema.get("properties", {}).items():
-        kind = _kind(name, prop)
-        labels = prop.get("enumNames") or prop.get("enum", [])
+        kind = _kind(name, prop, name in required)
+        labels = [bilingual(label) for label in prop.get("enumNames") or prop.get("enum", [])]
         fields.append(Field(
-            name=name, title=prop.get("title", name), kind=kind, required=name in required,
+            name=name, title=bilingual(prop.get("title", name)), kind=kind, required=name in required,
             value=_display(kind, values.get(name)), options=list(zip(prop.get("enum", []), labels)),
-            errors=errors.get(name, []),
+            errors=errors.get(name, []), confirm=list(prop.get("confirmValues", [])),
         ))
     return fields
 
@@ -77,11 +88,15 @@ def _typed(kind, raw):
 
 def submitted_data(schema, form):
     """Typed data from a posted form; empty optional fields are left out, so the schema decides."""
-    data = {}
+    data, required = {}, set(schema.get("required", []))
     for name, prop in schema.get("properties", {}).items():
-        kind = _kind(name, prop)
+        kind = _kind(name, prop, name in required)
         if kind == "checkbox":
             data[name] = form.get(name) == "on"
+            continue
+        if kind == "yesno":
+            if form.get(name) in ("yes", "no"):
+                data[name] = form.get(name) == "yes"
             continue
         raw = (form.get(name) or "").strip()
         if raw:

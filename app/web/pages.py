@@ -14,12 +14,13 @@ from ..extensions import db
 from ..inbox import queries, service, supervision
 from ..inbox.forms import load_form
 from ..inbox.models import Notification, Substitution
+from ..inbox.trail import case_trail
 from ..loans.models import Customer, Loan
-from ..loans.schedule import REPAYMENT_METHODS
+from ..loans.repayments import payoff_amount
+from .access import local_target
 from .formrender import form_fields, submitted_data
 
 bp = Blueprint("web", __name__, template_folder="templates")
-CLASSES = {"normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑", "loss": "损失"}
 TABS = {"mine": ("mine", "open"), "claimable": ("role", "open"), "all": ("all", "open"), "done": ("mine", "completed")}
 
 
@@ -47,8 +48,7 @@ def login():
             error = _("Wrong username or password.")
         else:
             login_user(user)
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.home"))
+            return redirect(local_target(request.args.get("next"), url_for("web.home")))
     return render_template("login.html", error=error), 401 if error else 200
 
 
@@ -98,13 +98,14 @@ def inbox():
 
 
 def render_task(task, values=None, errors=None, status=200):
+    """The task's form opens with what its process hands it (formValues) and nothing else of the
+    case; an owner confirming a delegation sees what the delegate entered."""
     schema = load_form(task.form) if task.form else None
-    case_data = service.current_data(task)
-    if values is None:  # an owner confirming a delegation sees what the delegate entered
-        values = {**case_data, **(task.proposed_data or {})} if task.delegation_state == "resolved" else case_data
-    fields = form_fields(schema, values, errors) if schema else []
-    facts = {k: v for k, v in case_data.items() if isinstance(v, (str, int, Decimal)) and not isinstance(v, bool)}
-    return render_template("task.html", task=task, schema=schema, fields=fields, facts=facts,
+    if values is None:
+        values = task.proposed_data if task.delegation_state == "resolved" else task.form_values
+    fields = form_fields(schema, values or {}, errors) if schema else []
+    return render_template("task.html", task=task, schema=schema, fields=fields, columns=task.column_values,
+                           trail=case_trail(task.business_key) if task.business_key else [],
                            roles=role_names(), mine=task.assignee == current_user.username), status
 
 
@@ -164,8 +165,9 @@ def loan_page(loan_id):
     loan = db.session.get(Loan, loan_id)
     if loan is None:
         abort(404)
-    return render_template("loan.html", loan=loan, classes=CLASSES, methods=REPAYMENT_METHODS,
-                           customer=db.session.get(Customer, loan.customer_id))
+    return render_template("loan.html", loan=loan, customer=db.session.get(Customer, loan.customer_id),
+                           business_date=clock.business_date(),
+                           payoff=payoff_amount(loan, clock.business_date()) if loan.status == "active" else None)
 
 
 @bp.route("/tasks/<int:task_id>/delegate", methods=["POST"])

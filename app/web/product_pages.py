@@ -77,9 +77,7 @@ def product_new():
 @bp.route("/products/<code>", methods=["GET", "POST"])
 @login_required
 def product_page(code):
-    product = db.session.get(Product, code)
-    if product is None:
-        abort(404)
+    product = db.get_or_404(Product, code)
     if request.method == "GET":
         return _render(product, {"rate_percent": (product.annual_rate * 100).normalize(), **{
             term: getattr(product, term) for term in products.TERMS}})

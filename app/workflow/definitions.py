@@ -124,10 +124,12 @@ def summarize(spec, subprocess_specs, process_keys=None):
     Tasks of an embedded subprocess belong to the process that holds it; `process_keys` names
     the real processes (call activities run those).
     """
-    user_tasks, roles, start_roles, start_form = [], set(), [], None
+    user_tasks, roles, start_roles, start_form, columns = [], set(), [], None, {}
     for each in [spec, *subprocess_specs.values()]:
         owner = each.name if process_keys is None or each.name in process_keys else spec.name
         for task_spec in each.task_specs.values():
+            if isinstance(task_spec, StartEvent) and _task_properties(task_spec).get("inboxColumns"):
+                columns.setdefault(owner, _task_properties(task_spec)["inboxColumns"])
             if getattr(task_spec, "manual", False):
                 props = _task_properties(task_spec)
                 user_tasks.append({
@@ -143,7 +145,7 @@ def summarize(spec, subprocess_specs, process_keys=None):
                 start_form = start_form or _task_properties(task_spec).get("formJsonSchemaFilename")
     return {
         "roles": sorted(roles | set(start_roles)), "start_roles": sorted(set(start_roles)),
-        "start_form": start_form, "user_tasks": user_tasks,
+        "start_form": start_form, "user_tasks": user_tasks, "inbox_columns": columns,
     }
 
 

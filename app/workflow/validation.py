@@ -5,9 +5,13 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 
+from . import declarations
 from .definitions import Problem, build_processes, parse_sources
 from .engine import ExactServiceTask
 from .sandbox import UnsafeScript, check_source
+
+
+DECLARED_VALUES = ("formValues", "inboxColumns")
 
 
 def _expression_problem(file, element, source, mode, what):
@@ -57,6 +61,20 @@ def _input_entry_problem(file, entry_id, text):
     return _expression_problem(file, entry_id, source, "eval", "input entry")
 
 
+def _declaration_problems(file, element, task_spec):
+    """formValues and inboxColumns: `name=expression; …`, each expression checked like a condition."""
+    found = []
+    properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+    for prop in DECLARED_VALUES:
+        try:
+            pairs = declarations.parse(properties.get(prop))
+        except ValueError as err:
+            found.append(Problem(file, element, f"{prop} is not 'name=expression; …': {err}"))
+            continue
+        found += [_expression_problem(file, element, source, "eval", f"{prop} value '{name}'") for name, source in pairs]
+    return found
+
+
 def _task_problems(file, task_spec, known_roles, known_services, form_problems):
     element = getattr(task_spec, "bpmn_id", None) or task_spec.name
     found = []
@@ -72,6 +90,7 @@ def _task_problems(file, task_spec, known_roles, known_services, form_problems):
         found.append(Problem(file, element, f"service task names no registered handler '{task_spec.operation_name}'"))
     for label, source, mode in _expressions(task_spec):
         found.append(_expression_problem(file, element, source, mode, label))
+    found += _declaration_problems(file, element, task_spec)
     if isinstance(task_spec, ExclusiveGateway) and task_spec.default_task_spec is None \
             and any(c is None for c, _ in task_spec.cond_task_specs):
         found.append(Problem(file, element, "exclusive gateway has a flow without condition and no default"))

@@ -78,13 +78,14 @@ def set_time_of_day(app, monkeypatch, at):
     monkeypatch.setattr(clock, "wall_clock", lambda: datetime.now(timezone.utc) + offset)
 
 
-def books_agree(app):
-    """`books verify` finds nothing: every loan's stored figures match its installments and ledger."""
+def books_agree(app, loan_ids=None):
+    """`books verify` finds nothing: every loan's (or the named loans') stored figures match its
+    installments and ledger."""
     from app.extensions import db
     from app.loan_rules import floor_for
     from app.loans.books import verify_books
     with app.app_context():
-        differences = verify_books(floor_for)
+        differences = verify_books(floor_for, loan_ids)
         db.session.remove()
     assert not differences, "\n".join(map(str, differences))
     return True

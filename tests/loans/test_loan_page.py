@@ -15,7 +15,8 @@ def test_the_loan_page_shows_messages_contacts_and_the_ledger(app, api, fresh_da
     title = page.split("<title>")[1].split("</title>")[0]
     assert key in title and "<" not in title and page.count("账务流水") == 1  # each section once, in the body
     english = login(app, "collector").get(f"/loans/{loan['id']}?lang=en").get_data(as_text=True)
-    assert "Collection contacts" in english and "unreachable" in english
+    assert "Collection contacts" in english and "Unreachable" in english and "Penalty interest charged" in english
+    assert ">unreachable<" not in english and ">penalty<" not in english  # words, not codes
 
 
 def test_the_api_shows_the_same_record(app, api, fresh_dates):

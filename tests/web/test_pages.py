@@ -46,10 +46,12 @@ def test_task_form_is_rendered_in_chinese_then_english(app, api):
     task = open_task(api, key, "check_completeness")
     client = login(app, "loan_officer")
     page = client.get(f"/tasks/{task['id']}").get_data(as_text=True)
-    assert 'type="checkbox" name="documents_complete"' in page
+    # A required yes/no is asked with neither answer chosen: "required" means the person answered.
+    assert page.count('type="radio" name="documents_complete"') == 2 and "checked" not in page.split("documents_complete")[1][:80]
+    assert "资料齐全" in page and "Documents complete" not in page
     assert "提交" in page and "领取" in page
     english = client.get(f"/tasks/{task['id']}?lang=en").get_data(as_text=True)
-    assert ">Complete<" in english and ">Claim<" in english
+    assert ">Complete<" in english and ">Claim<" in english and "Documents complete" in english
 
 
 def test_missing_required_field_shows_message_and_changes_nothing(app, api):
@@ -60,7 +62,7 @@ def test_missing_required_field_shows_message_and_changes_nothing(app, api):
     response = client.post(f"/tasks/{task['id']}/complete", data={"comment": "看过了"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "&#39;decision&#39; is a required property" in page or "'decision' is a required property" in page
+    assert "审批意见为必填项" in page and "required property" not in page
     assert "看过了" in page  # what was typed is kept
     assert api.get(f"/api/tasks/{task['id']}", "branch_manager").get_json()["status"] == "open"
 
@@ -71,7 +73,7 @@ def test_claim_and_complete_through_the_pages_advance_the_case(app, api):
     client = login(app, "loan_officer")
     assert client.post(f"/tasks/{task['id']}/claim").status_code == 302
     response = client.post(f"/tasks/{task['id']}/complete",
-                           data={"documents_complete": "on", "site_visit_done": "on", "notes": "齐全"})
+                           data={"documents_complete": "yes", "site_visit_done": "on", "notes": "齐全"})
     assert response.status_code == 302
     assert open_task(api, key, "branch_manager_review")
 
@@ -139,7 +141,7 @@ def test_delegation_and_substitute_from_the_pages(app, api):
     assert owner.post(f"/tasks/{task['id']}/delegate", data={"username": "loan_officer2", "reason": "协助"}).status_code == 302
     delegate = login(app, "loan_officer2")
     assert "协助" in delegate.get("/").get_data(as_text=True)  # the message reached the delegate
-    delegate.post(f"/tasks/{task['id']}/complete", data={"documents_complete": "on", "notes": "已核"})
+    delegate.post(f"/tasks/{task['id']}/complete", data={"documents_complete": "yes", "notes": "已核"})
     page = owner.get(f"/tasks/{task['id']}").get_data(as_text=True)
     assert "受托人已填写表单" in page and "已核" in page
     response = owner.post("/substitutions", data={"substitute": "loan_officer2", "starts_on": "2030-01-01",

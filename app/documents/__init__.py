@@ -1,0 +1,1 @@
+"""Documents of a case: ID copies, contracts, inspection photos, write-off evidence."""
