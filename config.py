@@ -19,6 +19,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     PROCESSES_DIR = os.environ.get("PROCESSES_DIR", str(BASE_DIR / "processes"))
     FORMS_DIR = os.environ.get("FORMS_DIR", str(BASE_DIR / "forms"))
+    # Open tasks due within this many hours are marked "due soon" in the inbox.
+    INBOX_DUE_SOON_HOURS = int(os.environ.get("INBOX_DUE_SOON_HOURS", 24))
     # Uploaded documents, kept by content hash outside the database.
     DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(BASE_DIR / "instance" / "documents"))
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)

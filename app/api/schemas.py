@@ -3,7 +3,7 @@ from datetime import timezone
 
 from marshmallow import Schema, fields, validate
 
-from .fields import Id, UtcDateTime
+from .fields import Id, Money, UtcDateTime
 
 
 class PageSchema(Schema):
@@ -70,12 +70,23 @@ class TaskPage(PageSchema):
 
 
 class TaskListArgs(PageArgs):
-    scope = fields.Str(load_default="mine", validate=validate.OneOf(["mine", "role", "all"]))
+    scope = fields.Str(load_default="mine", validate=validate.OneOf(["todo", "mine", "role", "all"]), metadata={
+        "description": "todo: assigned to me or claimable by my roles; mine; role (claimable); all (supervisors)"})
     status = fields.Str(load_default="open", validate=validate.OneOf(["open", "completed", "cancelled"]))
     process_key = fields.Str()
     business_key = fields.Str()
     role = fields.Str()
     assignee = fields.Str()
+    search = fields.Str(validate=validate.Length(max=64), metadata={
+        "description": "text in the case number or a task list column (customer name, product …)"})
+    range_column = fields.Str(load_default="amount", validate=validate.Length(max=64),
+                              metadata={"description": "the numeric task list column range_min/range_max apply to"})
+    range_min = Money()
+    range_max = Money()
+    due_before = UtcDateTime()
+    sort = fields.Str(load_default="created_at", validate=validate.Length(max=64),
+                      metadata={"description": "created_at, due_at, or a task list column (amount …)"})
+    order = fields.Str(load_default="asc", validate=validate.OneOf(["asc", "desc"]))
 
 
 class CompleteRequest(Schema):

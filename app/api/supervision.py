@@ -5,7 +5,6 @@ from ..errors import NotFound
 from ..extensions import db
 from ..inbox import queries, supervision
 from ..inbox.models import Notification, Substitution
-from ..transaction import transactional
 from .schemas import (
     BulkAssignRequest,
     DelegateRequest,
@@ -83,10 +82,5 @@ def my_notifications():
 @blp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 @rule(AUTHENTICATED)
 @blp.response(200, NotificationSchema)
-@transactional
 def mark_read(notification_id):
-    note = db.session.get(Notification, notification_id)
-    if note is None or note.recipient != current_actor().username:
-        raise NotFound(f"notification {notification_id} does not exist")
-    note.read_at = note.read_at or clock.now()
-    return note
+    return supervision.mark_read(notification_id, current_actor())

@@ -1,29 +1,80 @@
-"""Reading the inbox: the three scopes and the filters staff and supervisors use."""
+"""Reading the inbox: the scopes, the filters staff and supervisors use, the order and the counts.
+
+Scopes: `todo` (the default of the pages: assigned to me, or open to my roles and unclaimed),
+`mine`, `role` (claimable), `all` (supervisors). Filters and sorting read the task list columns
+a process declares (`inboxColumns`), kept as indexed rows beside each task.
+"""
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
-from .models import HumanTask, HumanTaskRole
+from .models import HumanTask, HumanTaskColumn, HumanTaskRole
 
-SCOPES = ("mine", "role", "all")
+SCOPES = ("todo", "mine", "role", "all")
 STATUSES = ("open", "completed", "cancelled")
+SORTS = ("created_at", "due_at")
+ORDERS = ("asc", "desc")
 
 
-def task_query(actor, scope="mine", status="open", process_key=None, business_key=None,
-               role=None, assignee=None):
+def _claimable(actor):
+    return db.and_(HumanTask.assignee.is_(None), HumanTask.id.in_(
+        db.select(HumanTaskRole.task_id).where(HumanTaskRole.role.in_(sorted(actor.roles)))))
+
+
+def _scoped(query, actor, scope, status):
     if scope not in SCOPES:
         raise ValidationFailed("unknown scope", {"scope": [f"must be one of {', '.join(SCOPES)}"]})
     if status not in STATUSES:
         raise ValidationFailed("unknown status", {"status": [f"must be one of {', '.join(STATUSES)}"]})
-    query = db.select(HumanTask).where(HumanTask.status == status)
-    if scope == "mine":
+    if scope == "mine" or (scope == "todo" and status != "open"):
         who = HumanTask.completed_by if status == "completed" else HumanTask.assignee
-        query = query.where(who == actor.username)
-    elif scope == "role":
-        query = query.where(HumanTask.id.in_(
-            db.select(HumanTaskRole.task_id).where(HumanTaskRole.role.in_(sorted(actor.roles)))))
-        if status == "open":
-            query = query.where(HumanTask.assignee.is_(None))
-    elif not actor.sees_all:
+        return query.where(who == actor.username)
+    if scope == "todo":
+        return query.where(db.or_(HumanTask.assignee == actor.username, _claimable(actor)))
+    if scope == "role":
+        roles = HumanTask.id.in_(db.select(HumanTaskRole.task_id).where(HumanTaskRole.role.in_(sorted(actor.roles))))
+        return query.where(_claimable(actor) if status == "open" else roles)
+    if not actor.sees_all:
         raise Forbidden("only supervisors see every queue", code="not_supervisor")
+    return query
+
+
+def _column_tasks(name, *conditions):
+    return HumanTask.id.in_(db.select(HumanTaskColumn.task_id).where(HumanTaskColumn.name == name, *conditions))
+
+
+def _filtered(query, search=None, range_column="amount", range_min=None, range_max=None, due_before=None):
+    if search:
+        query = query.where(db.or_(
+            HumanTask.business_key.contains(search, autoescape=True),
+            HumanTask.id.in_(db.select(HumanTaskColumn.task_id).where(
+                HumanTaskColumn.text_value.contains(search, autoescape=True)))))
+    if range_min is not None:
+        query = query.where(_column_tasks(range_column, HumanTaskColumn.number_value >= range_min))
+    if range_max is not None:
+        query = query.where(_column_tasks(range_column, HumanTaskColumn.number_value <= range_max))
+    if due_before is not None:
+        query = query.where(HumanTask.due_at <= due_before)
+    return query
+
+
+def _ordered(query, sort="created_at", order="asc"):
+    if order not in ORDERS:
+        raise ValidationFailed("unknown order", {"order": ["must be asc or desc"]})
+    if sort in SORTS:
+        key = getattr(HumanTask, sort)
+        # Tasks without a due time come last either way.
+        keys = [key.is_(None), key.desc() if order == "desc" else key] if sort == "due_at" else \
+            [key.desc() if order == "desc" else key]
+    else:
+        column = db.aliased(HumanTaskColumn)
+        query = query.outerjoin(column, db.and_(column.task_id == HumanTask.id, column.name == sort))
+        value = column.number_value
+        keys = [value.is_(None), value.desc() if order == "desc" else value]
+    return query.order_by(*keys, HumanTask.id.desc() if order == "desc" else HumanTask.id)
+
+
+def task_query(actor, scope="mine", status="open", process_key=None, business_key=None,
+               role=None, assignee=None, sort="created_at", order="asc", **filters):
+    query = _scoped(db.select(HumanTask).where(HumanTask.status == status), actor, scope, status)
     if process_key:
         query = query.where(HumanTask.process_key == process_key)
     if business_key:
@@ -32,22 +83,28 @@ def task_query(actor, scope="mine", status="open", process_key=None, business_ke
         query = query.where(HumanTask.id.in_(db.select(HumanTaskRole.task_id).where(HumanTaskRole.role == role)))
     if assignee:
         query = query.where(HumanTask.assignee == assignee)
-    return query.order_by(HumanTask.created_at, HumanTask.id)
+    return _ordered(_filtered(query, **filters), sort, order)
 
 
 def list_tasks(actor, page=1, per_page=50, **filters):
     query = task_query(actor, **filters)
-    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
+    total = count(query)
     items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars().all()
     return items, total
 
 
+def count(query):
+    return db.session.execute(db.select(db.func.count()).select_from(
+        query.order_by(None).with_only_columns(HumanTask.id).subquery())).scalar_one()
+
+
 def open_count(actor):
-    mine = db.session.execute(db.select(db.func.count()).select_from(
-        task_query(actor, "mine").subquery())).scalar_one()
-    claimable = db.session.execute(db.select(db.func.count()).select_from(
-        task_query(actor, "role").subquery())).scalar_one()
-    return mine, claimable
+    return count(task_query(actor, "mine")), count(task_query(actor, "role"))
+
+
+def tab_counts(actor, tabs):
+    """{tab: how many tasks} for the inbox tabs, each given as (scope, status)."""
+    return {tab: count(task_query(actor, scope, status)) for tab, (scope, status) in tabs.items()}
 
 
 def queue_overview(actor, now, process_key=None, role=None, assignee=None, business_key=None, limit=20):

@@ -1,7 +1,7 @@
 """Moving work between people: reassign (one or many), delegate, substitutes, messages, escalation."""
 from .. import clock
 from ..audit import record_event
-from ..errors import Forbidden, ValidationFailed
+from ..errors import Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..transaction import transactional
 from .actors import find_actor, overseers
@@ -165,3 +165,19 @@ def end_substitution(actor, substitution_id):
         row.ends_at = now
     record_event("substitution_ended", actor.username, subject=f"user:{row.username}", after={"ends_at": now})
     return row
+
+
+@transactional
+def mark_read(notification_id, actor):
+    """One's own message, marked read (once)."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.recipient != actor.username:
+        raise NotFound(f"notification {notification_id} does not exist")
+    note.read_at = note.read_at or clock.now()
+    return note
+
+
+@transactional
+def mark_all_read(actor):
+    return db.session.execute(db.update(Notification).where(
+        Notification.recipient == actor.username, Notification.read_at.is_(None)).values(read_at=clock.now())).rowcount

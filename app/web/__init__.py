@@ -3,6 +3,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ..extensions import login_manager
+from .access import may_open
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -10,6 +11,13 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
 }
+
+
+def unread_notifications():
+    from ..extensions import db
+    from ..inbox.models import Notification
+    return db.session.execute(db.select(db.func.count(Notification.id)).where(
+        Notification.recipient == current_user.username, Notification.read_at.is_(None))).scalar()
 
 
 def init_web(app):
@@ -21,6 +29,7 @@ def init_web(app):
         customer_pages,
         designer_pages,
         i18n,
+        loan_pages,
         pages,
         product_pages,
         supervisor_pages,
@@ -46,5 +55,5 @@ def init_web(app):
 
     @app.context_processor
     def page_globals():
-        return {"user": current_user, "has_page": lambda endpoint: endpoint in app.view_functions,
-                "get_locale": get_locale}
+        return {"user": current_user, "has_page": may_open, "get_locale": get_locale,
+                "unread": unread_notifications() if current_user.is_authenticated else 0}

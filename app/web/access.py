@@ -1,7 +1,7 @@
 """Role checks for pages, mirroring the API's rules."""
 import functools
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user, login_required
 
 
@@ -18,5 +18,15 @@ def roles_required(*roles):
             if not current_user.role_codes & set(roles):
                 abort(403)
             return view(*args, **kwargs)
+        guarded.required_roles = frozenset(roles)  # what the menu reads: only pages the user may open
         return guarded
     return decorate
+
+
+def may_open(endpoint):
+    """Whether the signed-in user may open a page: it exists and they hold one of its roles."""
+    view = current_app.view_functions.get(endpoint)
+    if view is None or not current_user.is_authenticated:
+        return False
+    required = getattr(view, "required_roles", None)
+    return required is None or bool(current_user.role_codes & required)

@@ -19,6 +19,7 @@ from ..money import parse_money
 from ..workflow.definitions import latest_definitions
 from .access import roles_required
 from .formrender import form_fields, submitted_data
+from .messages import flash_refusal
 from .pages import actor, bp
 
 # Processes with a page of their own; every other startable process gets its start form.
@@ -140,7 +141,7 @@ def enter_repayment(loan_id):
                                     (request.form.get("overpayment_reason") or "").strip() or None)
     except AppError as err:
         db.session.rollback()
-        flash_errors(err)
+        flash_refusal(err)
         return redirect(url_for("web.loan_page", loan_id=loan_id, form="repayment", **request.form.to_dict()))
     flash(_("Repayment entered; finance confirms it in the inbox."), "ok")
     return redirect(url_for("web.loan_page", loan_id=loan_id))
@@ -165,15 +166,7 @@ def request_write_off(loan_id):
         loan_cases.request_write_off(loan_id, reason, note or evidence.filename, actor())
     except AppError as err:
         db.session.rollback()
-        flash_errors(err)
+        flash_refusal(err)
         return redirect(url_for("web.loan_page", loan_id=loan_id, form="write_off"))
     flash(_("Write-off requested; risk, finance and the committee decide in their inboxes."), "ok")
     return redirect(url_for("web.case_page", business_key=loan.business_key))
-
-
-def flash_errors(err):
-    from .messages import field_message
-    for field, messages in (err.details or {"": [err.message]}).items():
-        for message in messages:
-            flash(field_message(message, _(field.replace("_", " ").capitalize()) if field else ""), "error")
-

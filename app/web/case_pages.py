@@ -5,7 +5,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..documents.models import Document
-from ..documents.service import KINDS, MAX_BYTES, get_document, storage_path, store_document
+from ..documents.service import (
+    KINDS,
+    MAX_BYTES,
+    get_document,
+    storage_path,
+    store_document,
+)
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..inbox.models import HumanTask

@@ -8,8 +8,7 @@ def render_app_error(error):
 
 
 def render_http_error(error):
-    return render_template("error.html", status=error.code, message=error.description,
-                           details={}), error.code
+    return render_template("error.html", status=error.code, message=None, details={}), error.code
 
 
 def render_unexpected():

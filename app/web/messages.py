@@ -9,7 +9,7 @@ import re
 
 from flask_babel import gettext as _
 
-from .words import bilingual
+from .words import bilingual, english
 
 CODES = {"normal", "special_mention", "substandard", "doubtful", "loss", "individual", "enterprise",
          "reduce_installment", "shorten_term", "coming_installments"}
@@ -55,6 +55,52 @@ PATTERNS = [
 ]
 COMPILED = [(re.compile(pattern), sentence) for pattern, sentence in PATTERNS]
 
+# What a refused step says, as a sentence for the person (no field): (what the check says, the sentence).
+REFUSALS = [
+    (r"four-eyes: the person who started this case may not act on it here",
+     "Four eyes: the person who started this case may not act on it here."),
+    (r"four-eyes: you already acted on another step of this case in the same group",
+     "Four eyes: you already decided another step of this case."),
+    (r"this task belongs to roles you do not hold|this task is not in any of your queues|this needs one of the roles.*",
+     "This task is not for your roles."),
+    (r"this task has been claimed by someone else|this task is claimed by (?P<who>\S+)",
+     "Someone else has claimed this task."),
+    (r"this task was completed meanwhile|this task is no longer waiting for input|task \d+ is already \w+",
+     "This task was completed meanwhile."),
+    (r"someone else changed this case first; reload and try again|the case is busy; try again",
+     "Someone else changed this case at the same moment. Reload and try again."),
+    (r"only supervisors .*", "Only supervisors may do this."),
+    (r"only the assignee or a supervisor may release this task|only the person holding the task may delegate it",
+     "Only the person holding the task may do this."),
+    (r"starting \S+ needs one of the roles .*", "Your roles do not start this process."),
+    (r".* needs the approval of the (?P<role>\w+) level first", "The %(role)s level has not approved this yet."),
+    (r".* needs different people at each level", "Each level must be approved by a different person."),
+    (r".* does not exist|no deployed process .*", "This record does not exist."),
+]
+COMPILED_REFUSALS = [(re.compile(pattern), sentence) for pattern, sentence in REFUSALS]
+STATUS_SENTENCES = {400: "The request could not be read.", 403: "You may not open this page or do this.",
+                    404: "There is no such page or record.", 409: "Someone else changed this at the same moment.",
+                    413: "The upload is too large.", 422: "Some of what was entered is not right.",
+                    429: "Too many attempts. Please wait a moment.", 500: "Something went wrong. Nothing was saved."}
+
+
+def refusal(message, status=None):
+    """A refused step's reason as a sentence in the page's language; the status's when none fits."""
+    text = "" if message is None else str(message)
+    for pattern, sentence in COMPILED_REFUSALS:
+        match = pattern.fullmatch(text)
+        if match:
+            parts = {k: _(v) if k != "role" else role_word(v) for k, v in match.groupdict().items()}
+            return _(sentence, **parts)
+    return _(STATUS_SENTENCES.get(status, STATUS_SENTENCES[500])) if status or not text else text
+
+
+def role_word(code):
+    from ..auth.models import Role
+    from ..extensions import db
+    role = db.session.get(Role, code)
+    return (role.name_en if english() else role.name_zh) if role else code
+
 
 def field_message(message, label=""):
     """The sentence for a field's message; `label` names the field ("" when it stands beside it)."""
@@ -65,3 +111,15 @@ def field_message(message, label=""):
             parts = {k: _(v) if v in CODES else v for k, v in match.groupdict().items()}
             return _(sentence, field=bilingual(label) or _("This field"), **parts)
     return text
+
+
+def flash_refusal(err):
+    """Tell the person why a step was refused: the reason, then each field's sentence."""
+    from flask import flash
+
+    from .words import field_label_of
+    if not err.details or err.status in (403, 409):
+        flash(refusal(err.message, err.status), "error")
+    for field, messages in (err.details or {}).items():
+        for message in ([messages] if isinstance(messages, str) else messages):
+            flash(field_message(message, field_label_of(field)), "error")

@@ -1,8 +1,17 @@
 """The staff pages. Each POST calls one service function, like the API does."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -16,12 +25,21 @@ from ..inbox.forms import load_form
 from ..inbox.models import Notification, Substitution
 from ..inbox.trail import case_trail
 from ..loans.models import Customer, Loan
-from ..loans.repayments import payoff_amount
+from ..money import parse_money
+from ..workflow.definitions import latest_definitions
 from .access import local_target
 from .formrender import form_fields, submitted_data
+from .messages import flash_refusal
 
 bp = Blueprint("web", __name__, template_folder="templates")
-TABS = {"mine": ("mine", "open"), "claimable": ("role", "open"), "all": ("all", "open"), "done": ("mine", "completed")}
+# The inbox's tabs: (scope, status). The first is the default: the work there is to do.
+TABS = {"todo": ("todo", "open"), "mine": ("mine", "open"), "claimable": ("role", "open"), "all": ("all", "open"),
+        "done": ("mine", "completed")}
+PER_PAGE = 20
+# Who sees the book's key figures on the home page; collectors see their collection list instead.
+MANAGING_ROLES = frozenset({"branch_manager", "supervisor", "risk_officer", "credit_committee", "finance_manager",
+                            "admin"})
+COLLECTION_PROCESS = "collection_escalation"
 
 
 def actor():
@@ -74,27 +92,69 @@ def key_figures():
 @bp.route("/")
 @login_required
 def home():
-    mine, claimable = queries.open_count(actor())
+    """What matters to the person: their queue and their overdue work; the book's figures for those
+    who manage it; the collection list for collectors; their messages."""
+    me, now = actor(), clock.now()
+    mine, claimable = queries.open_count(me)
+    overdue = queries.count(queries.task_query(me, "mine", due_before=now))
     notes = db.session.execute(db.select(Notification).where(Notification.recipient == current_user.username)
-                               .order_by(Notification.id.desc()).limit(10)).scalars().all()
+                               .order_by(Notification.read_at.is_not(None), Notification.id.desc()).limit(10)).scalars().all()
     substitutions = db.session.execute(db.select(Substitution).where(
-        Substitution.username == current_user.username, Substitution.ends_at > clock.now())).scalars().all()
-    return render_template("home.html", mine=mine, claimable=claimable, figures=key_figures(), notes=notes,
+        Substitution.username == current_user.username, Substitution.ends_at > now)).scalars().all()
+    collection = queries.list_tasks(me, per_page=10, scope="todo", process_key=COLLECTION_PROCESS, sort="amount",
+                                    order="desc")[0] if "collector" in me.roles else []
+    return render_template("home.html", mine=mine, claimable=claimable, overdue=overdue, notes=notes,
+                           figures=key_figures() if me.roles & MANAGING_ROLES else None, collection=collection,
                            substitutions=substitutions, business_date=clock.business_date())
+
+
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@login_required
+def read_notification(notification_id):
+    supervision.mark_read(notification_id, actor())
+    return redirect(url_for("web.home"))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def read_all_notifications():
+    supervision.mark_all_read(actor())
+    return redirect(url_for("web.home"))
+
+
+def _inbox_filters(args):
+    """The inbox's filters from the query string; a value that does not read is left out."""
+    filters = {"process_key": args.get("process_key") or None, "search": (args.get("search") or "").strip() or None,
+               "sort": args.get("sort") if args.get("sort") in ("created_at", "due_at", "amount") else "created_at",
+               "order": "desc" if args.get("order") == "desc" else "asc"}
+    for name in ("range_min", "range_max"):
+        try:
+            filters[name] = parse_money(args[name].strip()) if args.get(name) else None
+        except ValueError:
+            filters[name] = None
+    try:
+        filters["due_before"] = datetime.combine(date.fromisoformat(args["due_before"]), time.max,
+                                                 clock.business_timezone()) if args.get("due_before") else None
+    except ValueError:
+        filters["due_before"] = None
+    return filters
 
 
 @bp.route("/inbox")
 @login_required
 def inbox():
-    tab = request.args.get("tab", "mine")
-    if tab not in TABS or (tab == "all" and not actor().sees_all):
-        tab = "mine"
-    scope, status = TABS[tab]
+    tabs = {k: v for k, v in TABS.items() if k != "all" or actor().sees_all}
+    tab = request.args.get("tab", "todo")
+    tab = tab if tab in tabs else "todo"
+    scope, status = tabs[tab]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    filters = {k: request.args.get(k) or None for k in ("process_key", "business_key")}
-    tasks, total = queries.list_tasks(actor(), page=page, per_page=20, scope=scope, status=status, **filters)
-    return render_template("inbox.html", tab=tab, tasks=tasks, total=total, page=page, pages=(total + 19) // 20,
-                           filters=filters, roles=role_names(), now=clock.now(), sees_all=actor().sees_all)
+    filters = _inbox_filters(request.args)
+    tasks, total = queries.list_tasks(actor(), page=page, per_page=PER_PAGE, scope=scope, status=status, **filters)
+    now = clock.now()
+    return render_template("inbox.html", tab=tab, tabs=tabs, counts=queries.tab_counts(actor(), tabs), tasks=tasks,
+                           total=total, page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+                           args=request.args, roles=role_names(), now=now, processes=latest_definitions(),
+                           soon=now + timedelta(hours=current_app.config["INBOX_DUE_SOON_HOURS"]))
 
 
 def render_task(task, values=None, errors=None, status=200):
@@ -121,7 +181,7 @@ def _task_action(task_id, action, done_message):
     try:
         action()
     except (Forbidden, Conflict) as err:
-        flash(err.message, "error")
+        flash_refusal(err)
         task = service.get_task(task_id)
         service.require_visible(task, actor())
         return render_task(task, status=err.status)
@@ -153,21 +213,10 @@ def complete(task_id):
         db.session.rollback()
         return render_task(service.get_task(task_id), values=data, errors=err.details, status=422)
     except (Forbidden, Conflict) as err:
-        flash(err.message, "error")
+        flash_refusal(err)
         return render_task(service.get_task(task_id), values=data, status=err.status)
     flash(_("Completed: %(name)s", name=done.name), "ok")
     return redirect(url_for("web.inbox"))
-
-
-@bp.route("/loans/<int:loan_id>")
-@login_required
-def loan_page(loan_id):
-    loan = db.session.get(Loan, loan_id)
-    if loan is None:
-        abort(404)
-    return render_template("loan.html", loan=loan, customer=db.session.get(Customer, loan.customer_id),
-                           business_date=clock.business_date(),
-                           payoff=payoff_amount(loan, clock.business_date()) if loan.status == "active" else None)
 
 
 @bp.route("/tasks/<int:task_id>/delegate", methods=["POST"])
@@ -176,7 +225,7 @@ def delegate(task_id):
     try:
         supervision.delegate_task(task_id, actor(), request.form.get("username", "").strip(), request.form.get("reason"))
     except AppError as err:
-        flash(f"{err.message} {'; '.join(m for v in err.details.values() for m in v)}", "error")
+        flash_refusal(err)
     else:
         flash(_("Delegated. It comes back to you for confirmation."), "ok")
     return redirect(url_for("web.task_page", task_id=task_id))
@@ -193,7 +242,7 @@ def add_substitution():
     except ValueError:
         flash(_("Give the first and last day of the period."), "error")
     except AppError as err:
-        flash(f"{err.message} {'; '.join(m for v in err.details.values() for m in v)}", "error")
+        flash_refusal(err)
     else:
         flash(_("Substitute saved."), "ok")
     return redirect(url_for("web.home"))

@@ -6,6 +6,7 @@ from .. import clock
 from ..errors import AppError
 from ..inbox import queries, service, supervision
 from .access import roles_required
+from .messages import flash_refusal, refusal
 from .pages import actor, bp, role_names
 
 FILTERS = ("process_key", "role", "assignee", "business_key")
@@ -28,8 +29,9 @@ def supervisor_reassign():
         moved = supervision.bulk_assign(ids, actor(), request.form.get("username", "").strip(),
                                         request.form.get("reason", ""))
     except AppError as err:
-        details = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in err.details.items())
-        flash(f"{err.message} {details}", "error")
+        flash(refusal(err.message, err.status), "error")
+        for task, reasons in err.details.items():  # what stops each task that could not move
+            flash(f"{_('Task')} {task}: {'; '.join(refusal(r) for r in reasons)}", "error")
     else:
         flash(_("Reassigned %(count)d task(s).", count=len(moved)), "ok")
     return redirect(url_for("web.supervisor", **{k: v for k, v in request.args.items() if k in FILTERS}))
@@ -41,7 +43,7 @@ def supervisor_release(task_id):
     try:
         service.release_task(task_id, actor(), request.form.get("reason") or None)
     except AppError as err:
-        flash(err.message, "error")
+        flash_refusal(err)
     else:
         flash(_("Task released."), "ok")
     return redirect(url_for("web.supervisor"))

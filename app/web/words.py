@@ -210,14 +210,20 @@ def query_with(**changes):
     return urlencode({k: v for k, v in args.items() if v not in (None, "")})
 
 
+def field_label_of(name):
+    """A field's name in words, when a message names it with no form at hand (roles → 岗位角色)."""
+    return _(name.replace("_", " ").capitalize())
+
+
 def has_role(*codes):
     return current_user.is_authenticated and bool(current_user.role_codes & set(codes))
 
 
 def register(app):
-    from .messages import field_message
+    from .messages import field_message, refusal
     app.jinja_env.filters.update(money=money, bilingual=bilingual, duration=duration, local_time=local_time,
-                                 masked=masked, field_message=field_message, word=word)
+                                 masked=masked, field_message=field_message, word=word, refusal=refusal)
     app.jinja_env.globals.update(process_name=process_name, column_label=column_label, column_text=column_text,
                                  field_label=field_label, field_text=field_text, local_time=local_time,
-                                 bilingual=bilingual, query_with=query_with, has_role=has_role)
+                                 bilingual=bilingual, query_with=query_with, has_role=has_role,
+                                 field_label_of=field_label_of)

@@ -67,12 +67,12 @@ def refused_json(response, path):
 
 def refused_page(response, path):
     assert response.status_code == 403, path
-    assert "four-eyes" in response.get_data(as_text=True), path
+    assert "四眼原则" in response.get_data(as_text=True), path
 
 
 def flashed_refusal(client, response, path):
     assert response.status_code == 302, path
-    assert "four-eyes" in client.get(response.headers["Location"]).get_data(as_text=True), path
+    assert "四眼原则" in client.get(response.headers["Location"]).get_data(as_text=True), path
 
 
 @pytest.mark.parametrize("scenario", [own_application, second_level, own_payout])

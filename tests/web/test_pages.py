@@ -102,9 +102,16 @@ def test_loan_page_shows_schedule_and_class_and_404_for_unknown(app, api):
     assert missing.status_code == 404 and "Traceback" not in missing.get_data(as_text=True)
 
 
-def test_home_shows_my_counts(app):
+def test_home_shows_what_matters_to_the_role(app):
     page = login(app, "loan_officer").get("/").get_data(as_text=True)
-    assert "我的待办" in page and "贷款余额" in page
+    assert "我的待办" in page and "我的超时任务" in page and "贷款余额" not in page
+    assert "贷款余额" in login(app, "branch_manager").get("/").get_data(as_text=True)
+
+
+def test_the_menu_shows_only_pages_the_user_may_open(app):
+    officer = login(app, "loan_officer").get("/").get_data(as_text=True)
+    assert 'href="/supervisor"' not in officer and 'href="/start"' in officer and 'href="/loans"' in officer
+    assert 'href="/supervisor"' in login(app, "supervisor").get("/").get_data(as_text=True)
 
 
 def test_forms_without_csrf_token_are_refused(app):
