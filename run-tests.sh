@@ -6,11 +6,15 @@ cd "$(dirname "$0")"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
 
-# Browser tests drive Debian's Chromium through Playwright (no browser download).
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "Chromium not found: installing Debian's chromium package"
+# Browser tests drive Debian's Chromium through Playwright (no browser download); a Chinese font
+# makes their screenshots (test-artifacts/screenshots/) readable.
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="chromium"
+fc-list 2>/dev/null | grep -qi "wqy\|noto.*cjk" || missing="$missing fonts-wqy-microhei"
+if [ -n "$missing" ]; then
+  echo "Installing Debian's$missing for the browser tests"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 
 echo "== test suite on SQLite"

@@ -158,7 +158,7 @@ def live_server(app):
     """The app under gunicorn on loopback, on the test database; stopped afterwards."""
     port = free_port()
     env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY="browser-test",
-               SCHEDULER_ENABLED="false", DEPLOY_ON_START="false")
+               SCHEDULER_ENABLED="false", DEPLOY_ON_START="false", DOCUMENTS_DIR=app.config["DOCUMENTS_DIR"])
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

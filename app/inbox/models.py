@@ -5,7 +5,10 @@ from ..extensions import db
 
 class HumanTask(db.Model):
     __tablename__ = "human_task"
-    __table_args__ = (db.UniqueConstraint("instance_id", "task_guid", name="uq_human_task_instance_guid"),)
+    __table_args__ = (db.UniqueConstraint("instance_id", "task_guid", name="uq_human_task_instance_guid"),
+                      # What the task list reads by: who holds an open task, and the order it lists them in.
+                      db.Index("ix_human_task_status_assignee", "status", "assignee"),
+                      db.Index("ix_human_task_status_created", "status", "created_at", "id"))
     id = db.Column(db.Integer, primary_key=True)
     instance_id = db.Column(db.ForeignKey("process_instance.id"), nullable=False, index=True)
     task_guid = db.Column(db.String(36), nullable=False)
@@ -51,6 +54,7 @@ class HumanTask(db.Model):
 
 class HumanTaskRole(db.Model):
     __tablename__ = "human_task_role"
+    __table_args__ = (db.Index("ix_human_task_role_role_task", "role", "task_id"),)
     task_id = db.Column(db.ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
     role = db.Column(db.String(64), primary_key=True, index=True)
 

@@ -47,10 +47,10 @@ def _filtered(query, search=None, range_column="amount", range_min=None, range_m
             HumanTask.business_key.contains(search, autoescape=True),
             HumanTask.id.in_(db.select(HumanTaskColumn.task_id).where(
                 HumanTaskColumn.text_value.contains(search, autoescape=True)))))
-    if range_min is not None:
-        query = query.where(_column_tasks(range_column, HumanTaskColumn.number_value >= range_min))
-    if range_max is not None:
-        query = query.where(_column_tasks(range_column, HumanTaskColumn.number_value <= range_max))
+    bounds = ([HumanTaskColumn.number_value >= range_min] if range_min is not None else []) + \
+        ([HumanTaskColumn.number_value <= range_max] if range_max is not None else [])
+    if bounds:
+        query = query.where(_column_tasks(range_column, *bounds))
     if due_before is not None:
         query = query.where(HumanTask.due_at <= due_before)
     return query

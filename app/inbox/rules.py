@@ -1,7 +1,7 @@
 """Who may act on a task: role membership and the four-eyes rules a node declares."""
 from ..errors import Forbidden
 from ..extensions import db
-from ..workflow.models import ProcessInstance
+from ..workflow.models import ProcessDefinition, ProcessInstance
 from .models import HumanTask, HumanTaskRole
 
 
@@ -40,9 +40,13 @@ def four_eyes_refusal(task, username):
 
 
 def may_see_case(actor, business_key):
-    """Supervisors see every case; anyone else a case they started, or hold a task of (its role,
-    or assigned, delegated to or completed by them)."""
+    """Supervisors see every case; anyone else a case they started, hold a task of (its role, or
+    assigned, delegated to or completed by them), or whose processes have lanes for their roles."""
     if actor.sees_all:
+        return True
+    summaries = db.session.execute(db.select(ProcessDefinition.summary).where(ProcessDefinition.id.in_(
+        db.select(ProcessInstance.definition_id).where(ProcessInstance.business_key == business_key)))).scalars()
+    if any(set(summary.get("roles", [])) & set(actor.roles) for summary in summaries):
         return True
     started = db.select(ProcessInstance.id).where(ProcessInstance.business_key == business_key,
                                                   ProcessInstance.started_by == actor.username)

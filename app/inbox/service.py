@@ -8,6 +8,7 @@ from ..workflow import runtime
 from ..workflow.definitions import latest_definition
 from ..workflow.models import ProcessInstance
 from . import supervision
+from .form_checks import check_errors, missing_documents
 from .forms import load_form, validated_form_data
 from .lookup import get_task, require_open
 from .models import HumanTask
@@ -150,6 +151,13 @@ def complete_task(task_id, actor, data):
     values = validated_form_data(load_form(task.form), data or {}) if task.form else {}
     if task.delegation_state == "pending":
         return supervision.resolve_delegation(task, actor, values), []
+    instance, workflow = runtime.load(task.instance_id)
+    spiff_task = runtime.find_task(workflow, task.task_guid)
+    properties = runtime.task_properties(spiff_task) if spiff_task else {}
+    errors = check_errors(properties, spiff_task.data if spiff_task else {}, values) | \
+        missing_documents(properties, task.business_key)
+    if errors:
+        raise ValidationFailed("the form does not pass the process's checks", errors)
     # The submission is recorded before the process moves on, so what it decided is part of the
     # case's trail when the steps it triggers (a posting, say) read the approvals given.
     done = db.session.execute(
@@ -160,7 +168,6 @@ def complete_task(task_id, actor, data):
     ).rowcount
     if done != 1:
         raise Conflict("this task was completed meanwhile", code="task_closed")
-    instance, workflow = runtime.load(task.instance_id)
     runtime.complete_user_task(instance, workflow, task.task_guid, values, actor.username)
     db.session.refresh(task)
     created = sync_tasks(instance, workflow)

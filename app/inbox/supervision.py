@@ -123,8 +123,12 @@ def set_substitution(actor, substitute, starts_at, ends_at, reason, username=Non
     if username != actor.username:
         _require_overseer(actor)
     _require_reason(reason)
-    if find_actor(substitute) is None or substitute == username:
+    stand_in, away = find_actor(substitute), find_actor(username)
+    if stand_in is None or substitute == username:
         raise ValidationFailed("choose a colleague", {"substitute": [f"'{substitute}' cannot substitute"]})
+    if away is not None and not set(away.roles) <= set(stand_in.roles):
+        raise ValidationFailed("the substitute cannot do the absent person's work", {"substitute": [
+            f"must hold the roles of the person away: {', '.join(sorted(set(away.roles) - set(stand_in.roles)))}"]})
     if ends_at <= starts_at:
         raise ValidationFailed("the period ends before it starts", {"ends_at": ["must be after starts_at"]})
     row = Substitution(username=username, substitute=substitute, starts_at=starts_at, ends_at=ends_at,

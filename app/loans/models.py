@@ -215,7 +215,7 @@ class ScheduleRevision(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     loan_id = db.Column(db.ForeignKey("loan.id"), nullable=False, index=True)
     revision = db.Column(db.Integer, nullable=False)  # 1 = the schedule signed at disbursement
-    reason = db.Column(db.String(255), nullable=False)  # what replaced it
+    reason = db.Column(db.String(255), nullable=False)  # what replaced it: "prepayment|payoff <amount> <choice>"
     replaced_on = db.Column(db.Date, nullable=False)
     replaced_by = db.Column(db.String(64))
     installments = db.Column(db.JSON, nullable=False)  # [{number, due_date, principal, interest, paid}] as text

@@ -129,8 +129,7 @@ def _settle(loan, repayment, on, checker):
             ledger.post(loan.id, entry_type, amount, f"{reference}:{part}", checker, on, value_date=repayment.paid_on)
     loan.outstanding_principal -= split.principal + split.prepaid
     if split.prepaid > 0:
-        reschedule_after_prepayment(loan, on, repayment.prepayment_choice, checker,
-                                    f"prepayment of {split.prepaid} ({reference}, {repayment.prepayment_choice})")
+        reschedule_after_prepayment(loan, on, repayment.prepayment_choice, checker, split.prepaid)
     db.session.flush()
     _reverse_penalty_after(loan, repayment.paid_on, on, reference)
     db.session.flush()

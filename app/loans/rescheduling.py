@@ -58,10 +58,11 @@ def _replace_future(loan, future, planned):
     loan.maturity_date = max(row.due_date for row in loan.schedule)
 
 
-def reschedule_after_prepayment(loan, on: date, choice, by, reason):
+def reschedule_after_prepayment(loan, on: date, choice, by, prepaid):
     """Replan the installments due after `on` from the loan's outstanding principal."""
     future = [row for row in loan.schedule if row.due_date > on]
-    _keep_revision(loan, reason, on, by)
+    # The reason as codes ("prepayment <amount> <choice>"), which the pages put in words.
+    _keep_revision(loan, f"{'payoff' if loan.outstanding_principal == 0 else 'prepayment'} {prepaid} {choice}", on, by)
     if loan.outstanding_principal == 0 or not future:
         _replace_future(loan, future, [])
         return

@@ -63,11 +63,12 @@ def start_process(key):
                            fields=form_fields(schema, values, errors)), 422 if errors else 200
 
 
-def _rows(form, prefix, names, count):
+def _rows(form, prefix, names, count, chosen=()):
+    """The filled rows of a repeated group; a choice that always has a value (`chosen`) does not fill a row."""
     rows = []
     for n in range(count):
         row = {name: (form.get(f"{prefix}_{n}_{name}") or "").strip() for name in names}
-        if any(row.values()):
+        if any(value for name, value in row.items() if name not in chosen):
             rows.append(row)
     return rows
 
@@ -83,7 +84,7 @@ def _application_body(form, errors):
         if not body[name]:
             errors[name] = ["is required"]
     body["collateral"] = []
-    for n, row in enumerate(_rows(form, "collateral", ("type", "description", "value"), COLLATERAL_ROWS)):
+    for n, row in enumerate(_rows(form, "collateral", ("type", "description", "value"), COLLATERAL_ROWS, ("type",))):
         item = {"type": row["type"] or "mortgage", "description": row["description"]}
         try:
             if row["value"]:

@@ -9,7 +9,7 @@ import re
 
 from flask_babel import gettext as _
 
-from .words import bilingual, english
+from .words import bilingual
 
 CODES = {"normal", "special_mention", "substandard", "doubtful", "loss", "individual", "enterprise",
          "reduce_installment", "shorten_term", "coming_installments"}
@@ -50,7 +50,7 @@ PATTERNS = [
     (r"is already registered", "%(field)s is registered already"),
     (r"no such customer", "%(field)s: no such customer"),
     (r"no such active product", "%(field)s: no such product on offer"),
-    (r"must hold the roles of the person away|.*does not hold the roles.*",
+    (r"must hold the roles of the person away.*",
      "%(field)s must hold the absent person's roles"),
 ]
 COMPILED = [(re.compile(pattern), sentence) for pattern, sentence in PATTERNS]
@@ -96,10 +96,8 @@ def refusal(message, status=None):
 
 
 def role_word(code):
-    from ..auth.models import Role
-    from ..extensions import db
-    role = db.session.get(Role, code)
-    return (role.name_en if english() else role.name_zh) if role else code
+    from .words import role_name
+    return role_name(code)
 
 
 def field_message(message, label=""):
@@ -110,7 +108,7 @@ def field_message(message, label=""):
         if match:
             parts = {k: _(v) if v in CODES else v for k, v in match.groupdict().items()}
             return _(sentence, field=bilingual(label) or _("This field"), **parts)
-    return text
+    return bilingual(text)  # a process's own message is written Chinese first, English second
 
 
 def flash_refusal(err):

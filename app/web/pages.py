@@ -18,6 +18,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import clock
 from ..auth import service as auth
 from ..auth.models import Role
+from ..documents.models import Document
+from ..documents.service import KINDS as DOCUMENT_KINDS
 from ..errors import AppError, Conflict, Forbidden, ValidationFailed
 from ..extensions import db
 from ..inbox import queries, service, supervision
@@ -164,8 +166,12 @@ def render_task(task, values=None, errors=None, status=200):
     if values is None:
         values = task.proposed_data if task.delegation_state == "resolved" else task.form_values
     fields = form_fields(schema, values or {}, errors) if schema else []
+    documents = db.session.execute(db.select(Document).where(Document.business_key == task.business_key)
+                                   .order_by(Document.id)).scalars().all() if task.business_key else []
     return render_template("task.html", task=task, schema=schema, fields=fields, columns=task.column_values,
                            trail=case_trail(task.business_key) if task.business_key else [],
+                           documents=documents, document_kinds=DOCUMENT_KINDS, business_key=task.business_key,
+                           upload_task_id=task.id if task.status == "open" else None,
                            roles=role_names(), mine=task.assignee == current_user.username), status
 
 

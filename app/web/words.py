@@ -197,6 +197,16 @@ def word(code):
     return _(CODE_WORDS[code]) if code in CODE_WORDS else str(code)
 
 
+def schedule_change(reason):
+    """Why a schedule was replaced, in words: "prepayment 2000.00 reduce_installment" → a sentence."""
+    kind, amount, choice = (reason.split() + ["", "", ""])[:3]
+    if kind == "payoff":
+        return _("Paid off early with %(amount)s", amount=money(amount))
+    if kind == "prepayment":
+        return _("%(amount)s paid ahead: %(choice)s", amount=money(amount), choice=word(choice))
+    return reason
+
+
 def masked(value):
     """An ID or phone number in a list: the first and last digits only (110105********1234)."""
     text = str(value or "")
@@ -215,6 +225,14 @@ def field_label_of(name):
     return _(name.replace("_", " ").capitalize())
 
 
+def role_name(code):
+    """A role in the page's language (客户经理 / Loan officer)."""
+    from ..auth.models import Role
+    from ..extensions import db
+    role = db.session.get(Role, code) if code else None
+    return (role.name_en if english() else role.name_zh) if role else (code or "")
+
+
 def has_role(*codes):
     return current_user.is_authenticated and bool(current_user.role_codes & set(codes))
 
@@ -222,8 +240,9 @@ def has_role(*codes):
 def register(app):
     from .messages import field_message, refusal
     app.jinja_env.filters.update(money=money, bilingual=bilingual, duration=duration, local_time=local_time,
-                                 masked=masked, field_message=field_message, word=word, refusal=refusal)
+                                 masked=masked, field_message=field_message, word=word, refusal=refusal,
+                                 schedule_change=schedule_change)
     app.jinja_env.globals.update(process_name=process_name, column_label=column_label, column_text=column_text,
                                  field_label=field_label, field_text=field_text, local_time=local_time,
                                  bilingual=bilingual, query_with=query_with, has_role=has_role,
-                                 field_label_of=field_label_of)
+                                 field_label_of=field_label_of, role_name=role_name)

@@ -9,6 +9,9 @@ Two properties use them (`spiffworkflow:property`):
 
 Syntax: `name=expression; other=expression; bare` — a bare name takes the task data of that
 name. A value that cannot be computed for a task is left out.
+
+A third, `formChecks` (`field | condition | message; …`), is parsed here and checked by the
+inbox when a form is submitted.
 """
 from .engine import script_engine
 
@@ -36,3 +39,16 @@ def evaluate(pairs, data):
         except Exception:  # noqa: BLE001 - a missing or failing value is shown empty, the step goes on
             continue
     return values
+
+
+def parse_checks(text):
+    """[(field, condition, message)]; ValueError names a check that is not `field | condition | message`."""
+    checks = []
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        pieces = [piece.strip() for piece in part.split("|", 2)]
+        if len(pieces) != 3 or not pieces[0].isidentifier() or not pieces[1]:
+            raise ValueError(f"'{part.strip()}' is not 'field | condition | message'")
+        checks.append(tuple(pieces))
+    return checks

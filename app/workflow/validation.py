@@ -72,6 +72,12 @@ def _declaration_problems(file, element, task_spec):
             found.append(Problem(file, element, f"{prop} is not 'name=expression; …': {err}"))
             continue
         found += [_expression_problem(file, element, source, "eval", f"{prop} value '{name}'") for name, source in pairs]
+    try:
+        checks = declarations.parse_checks(properties.get("formChecks"))
+    except ValueError as err:
+        return found + [Problem(file, element, f"formChecks: {err}")]
+    found += [_expression_problem(file, element, condition, "eval", f"formChecks condition on '{field}'")
+              for field, condition, _message in checks]
     return found
 
 

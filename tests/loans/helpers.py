@@ -89,3 +89,15 @@ def books_agree(app, loan_ids=None):
         db.session.remove()
     assert not differences, "\n".join(map(str, differences))
     return True
+
+
+EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def attach(api, business_key, kind="evidence", user="risk_officer", content=EVIDENCE_PDF, filename="evidence.pdf"):
+    """Upload a document to a case over the API, as staff attach a scan."""
+    import io
+    response = api.post(f"/api/cases/{business_key}/documents", user, content_type="multipart/form-data",
+                        data={"kind": kind, "file": (io.BytesIO(content), filename)})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()

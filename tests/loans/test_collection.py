@@ -67,6 +67,9 @@ def test_a_broken_promise_escalates(app, api, fresh_dates):
     promise = (due + timedelta(days=6)).isoformat()
     missing = act(api, key, "phone_collection", "collector", {"outcome": "promise_to_pay"}, expect=422)
     assert "promise_date" in missing.get_json()["error"]["details"]
+    past = act(api, key, "phone_collection", "collector",
+               {"outcome": "promise_to_pay", "promise_date": due.isoformat(), "promise_amount": "5000"}, expect=422)
+    assert "承诺还款日不能早于今天" in past.get_json()["error"]["details"]["promise_date"][0]
     act(api, key, "phone_collection", "collector",
         {"outcome": "promise_to_pay", "promise_date": promise, "promise_amount": "5000"})
     with app.app_context():

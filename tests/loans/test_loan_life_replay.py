@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from app.close_of_business import run_cob_through
 
-from .helpers import new_loan, open_task
+from .helpers import attach, new_loan, open_task
 
 ANSWERS = {  # what staff answer at each step: (who, form data)
     "record_inspection": ("loan_officer", {"use_of_funds": "unknown", "business_condition": "poor",
@@ -62,6 +62,7 @@ def test_four_hundred_days_of_a_delinquent_loan(app, api, fresh_dates):
     assert "legal_action" in done and done.index("phone_collection") < done.index("field_visit") < done.index("legal_action")
     assert done.count("record_inspection") >= 10  # first one, then every 30 days once substandard
 
+    attach(api, key, "evidence", "risk_officer")
     started = api.post(f"/api/loans/{loan['id']}/write-off", "risk_officer",
                        json={"reason": "诉讼终结，无财产可供执行", "evidence": "终结执行裁定书"})
     assert started.status_code == 201

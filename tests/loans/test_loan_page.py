@@ -1,4 +1,6 @@
 """The loan page tells a loan's post-loan story: reminders sent, calls made, every ledger posting."""
+from datetime import timedelta
+
 from tests.web.test_pages import login
 
 from .helpers import act
@@ -21,7 +23,8 @@ def test_the_loan_page_shows_messages_contacts_and_the_ledger(app, api, fresh_da
 
 def test_the_api_shows_the_same_record(app, api, fresh_dates):
     loan, key, due = phone_stage(app, api)
-    act(api, key, "phone_collection", "collector", {"outcome": "promise_to_pay", "promise_date": due.isoformat(),
+    promise = (due + timedelta(days=10)).isoformat()  # a day still ahead of the business date
+    act(api, key, "phone_collection", "collector", {"outcome": "promise_to_pay", "promise_date": promise,
                                                     "promise_amount": "1000.00"})
     shown = api.get(f"/api/loans/{loan['id']}", "collector").get_json()
     assert [(c["channel"], c["outcome"], c["promise_amount"]) for c in shown["collection_contacts"]] == [

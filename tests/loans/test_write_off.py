@@ -4,7 +4,7 @@ from decimal import Decimal
 from app.extensions import db
 from app.loans.models import LedgerEntry, Loan
 
-from .helpers import act, confirm, new_loan, open_task, pay
+from .helpers import act, attach, confirm, new_loan, open_task, pay
 
 REVIEW = {"decision": "approve", "comment": "同意核销"}
 
@@ -15,8 +15,11 @@ def classed_as_loss(app, loan_id):
         db.session.commit()
 
 
-def request(api, loan, user="risk_officer"):
-    return api.post(f"/api/loans/{loan['id']}/write-off", user, json={"reason": "借款人失联，诉讼终结", "evidence": "判决书、执行终结裁定"})
+def request(api, loan, user="risk_officer", evidence=True):
+    if evidence:
+        attach(api, loan["business_key"], user=user)
+    return api.post(f"/api/loans/{loan['id']}/write-off", user,
+                    json={"reason": "借款人失联，诉讼终结", "evidence": "判决书、执行终结裁定"})
 
 
 def test_loss_loan_is_written_off_after_three_levels_and_recoveries_are_kept(app, api, move_clock):
@@ -52,3 +55,13 @@ def test_a_current_loan_is_not_eligible(api):
     assert api.get(f"/api/loans/{loan['id']}", "risk_officer").get_json()["status"] == "active"
     assert [t for t in open_task(api, loan["business_key"]) if t["process_key"] == "write_off"] == []
     assert request(api, loan, user="loan_officer").status_code == 403
+
+
+def test_the_risk_review_waits_for_the_evidence_on_the_case(app, api):
+    loan = new_loan(api, "20000")
+    classed_as_loss(app, loan["id"])
+    assert request(api, loan, evidence=False).status_code == 201
+    refused = act(api, loan["business_key"], "risk_write_off_review", "risk_officer2", REVIEW, expect=422)
+    assert "documents" in refused.get_json()["error"]["details"]
+    attach(api, loan["business_key"], user="risk_officer2")
+    act(api, loan["business_key"], "risk_write_off_review", "risk_officer2", REVIEW)

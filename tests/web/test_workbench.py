@@ -214,3 +214,31 @@ def test_the_start_page_lists_what_each_role_may_start(app):
     form = login(app, "risk_officer").get("/start/write_off").get_data(as_text=True)
     assert "核销理由" in form and 'name="loan_id"' in form
     assert login(app, "loan_officer").get("/start/write_off").status_code == 403
+
+
+def test_a_payout_above_the_approved_amount_is_refused_at_the_cashier_step(app, api):
+    key = apply(api, "500000", term_months=12)["business_key"]
+    act(api, key, "check_completeness", "loan_officer", COMPLETE_DOCUMENTS)
+    act(api, key, "branch_manager_review", "branch_manager", APPROVE)
+    act(api, key, "risk_review", "risk_officer", APPROVE)
+    future = "2999-01-01"
+    task = open_task(api, key, "sign_contract")
+    signed_late = login(app, "loan_officer").post(f"/tasks/{task['id']}/complete",
+                                                  data={"contract_number": "HT-1", "signed_on": future})
+    assert signed_late.status_code == 422 and "签约日期不能晚于今天" in signed_late.get_data(as_text=True)
+    act(api, key, "sign_contract", "loan_officer", {"contract_number": f"HT-{key}", "signed_on": "2026-11-23"})
+    task = open_task(api, key, "prepare_payout")
+    page = login(app, "cashier").post(f"/tasks/{task['id']}/complete", data={
+        "payee_account": "6222020200112233445", "payee_bank": "工商银行", "payout_amount": "900000"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422 and "放款金额不得超过批准金额" in text and "The payout" not in text
+    field = text.split('name="payout_amount"')[1].split("</div>")[0]
+    assert "放款金额不得超过批准金额" in field  # the message stands at the field
+    assert api.get(f"/api/tasks/{task['id']}", "cashier").get_json()["status"] == "open"
+
+
+def test_a_substitute_must_hold_the_absent_persons_roles(app):
+    refused = login(app, "loan_officer").post("/substitutions", data={
+        "substitute": "cashier", "starts_on": "2031-01-01", "ends_on": "2031-01-05", "reason": "年假"},
+        follow_redirects=True)
+    assert "须具备请假人的岗位角色" in refused.get_data(as_text=True)

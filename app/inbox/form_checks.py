@@ -1,0 +1,35 @@
+"""Business checks a process declares on a form, checked where the value is entered.
+
+Two user-task properties:
+- `formChecks`: `field | condition | message; …` — the condition is an expression over the
+  task's data with the submitted values (the field is None when left empty, and `today` is the
+  business date as YYYY-MM-DD); when it is false, the message (bilingual, Chinese first) is shown
+  at the field and nothing is saved.
+- `requiredDocuments`: document kinds (comma-separated) the case must hold before the form is
+  accepted, e.g. `evidence` for a write-off.
+"""
+from .. import clock
+from ..documents.service import kinds_on_case
+from ..workflow.declarations import parse_checks
+from ..workflow.engine import script_engine
+
+
+def check_errors(properties, task_data, values):
+    """{field: [message]} for each declared check the submitted values fail."""
+    errors = {}
+    context = {**task_data, **values, "today": clock.business_date().isoformat()}
+    for field, condition, message in parse_checks(properties.get("formChecks")):
+        try:  # a field left empty is None to its check, not a missing name
+            passed = bool(script_engine.environment.evaluate(condition, {field: None, **context}))
+        except Exception:  # noqa: BLE001 - a check that cannot be evaluated holds the form back
+            passed = False
+        if not passed:
+            errors.setdefault(field, []).append(message)
+    return errors
+
+
+def missing_documents(properties, business_key):
+    """{"documents": [message]} when the case lacks a kind of document the form requires."""
+    required = {kind.strip() for kind in (properties.get("requiredDocuments") or "").split(",") if kind.strip()}
+    missing = sorted(required - (kinds_on_case(business_key) if business_key else set()))
+    return {"documents": [f"attach to the case first: {', '.join(missing)}"]} if missing else {}
