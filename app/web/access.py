@@ -1,13 +1,22 @@
 """Role checks for pages, mirroring the API's rules."""
 import functools
+from urllib.parse import urlsplit
 
 from flask import abort, current_app
 from flask_login import current_user, login_required
 
 
 def local_target(target, default):
-    """Where to go next: `target` if it is a path on this site, else `default` (no open redirect)."""
-    return target if target and target.startswith("/") and not target.startswith("//") else default
+    """Where to go next: `target` if it is a path on this site, else `default` (no open redirect).
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so a next page
+    of "/", a tab, then "/evil.example" would leave the site: any such character refuses it.
+    """
+    if not target or any(ch in target for ch in "\\\t\r\n") or not target.isprintable():
+        return default
+    parts = urlsplit(target)
+    return target if target.startswith("/") and not target.startswith("//") and not parts.netloc \
+        and not parts.scheme else default
 
 
 def roles_required(*roles):

@@ -2,6 +2,9 @@
 import os
 import subprocess
 import sys
+from urllib.parse import urlencode
+
+import pytest
 
 from ..conftest import ROOT
 
@@ -56,3 +59,12 @@ def test_login_limit_comes_from_the_environment_and_a_typo_stops_start_up():
     refused = run_python("import wsgi", LOGIN_RATE_LIMIT="five a minute")
     assert refused.returncode != 0
     assert "five a minute" in refused.stderr
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/%09/evil.example", "/\t/evil.example", "/\\evil.example",
+                                    "https://evil.example/", "/\n/evil.example"])
+def test_the_login_never_sends_anyone_off_the_site(app, target):
+    query = f"next={target}" if "%" in target else urlencode({"next": target})  # as typed, or encoded
+    response = app.test_client().post(f"/login?{query}", data={"username": "loan_officer", "password": "demo"})
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/", "http://localhost/"), response.headers["Location"]
