@@ -19,6 +19,13 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     PROCESSES_DIR = os.environ.get("PROCESSES_DIR", str(BASE_DIR / "processes"))
     FORMS_DIR = os.environ.get("FORMS_DIR", str(BASE_DIR / "forms"))
+    # Designers' scripts run in worker processes: how many stay ready per app process, and the
+    # CPU seconds, wall seconds and memory one script may use; the task data it may leave.
+    SCRIPT_WORKERS = int(os.environ.get("SCRIPT_WORKERS", 2))
+    SCRIPT_CPU_SECONDS = int(os.environ.get("SCRIPT_CPU_SECONDS", 2))
+    SCRIPT_WALL_SECONDS = int(os.environ.get("SCRIPT_WALL_SECONDS", 5))
+    SCRIPT_MEMORY_MB = int(os.environ.get("SCRIPT_MEMORY_MB", 512))
+    TASK_DATA_MAX_KB = int(os.environ.get("TASK_DATA_MAX_KB", 1024))
     # Open tasks due within this many hours are marked "due soon" in the inbox.
     INBOX_DUE_SOON_HOURS = int(os.environ.get("INBOX_DUE_SOON_HOURS", 24))
     # Uploaded documents, kept by content hash outside the database.
@@ -56,6 +63,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    SCRIPT_CPU_SECONDS = 1  # hostile scripts are stopped sooner
     SCHEDULER_ENABLED = False
     WTF_CSRF_ENABLED = False
     # The suite logs many users in; tests of the throttle lower it for themselves.

@@ -49,7 +49,8 @@ def build_tasks(count, people, seed=7):
             task_id, instance = next_id + n, n // 50
             claimed = rng.random() < 0.33
             tasks.append({"id": task_id, "instance_id": first + instance, "task_guid": f"bench-{n}",
-                          "task_spec_id": "review", "name": "审批 Review", "process_key": instances[instance]["process_key"],
+                          "task_spec_id": "review", "name": "审批 Review",
+                          "process_key": instances[instance]["process_key"],
                           "business_key": instances[instance]["business_key"], "status": "open",
                           "assignee": f"user{rng.randrange(people)}" if claimed else None,
                           "exclude_initiator": False, "created_at": now - timedelta(minutes=n % 5000),
@@ -127,7 +128,8 @@ def main():
     for label, path in queries.items():
         p50, p95 = timed(lambda: client.get(path, headers=headers), args.runs)
         print(f"{label:32} {p50:8.1f} {p95:8.1f}")
-    for label, path in (("/inbox page", "/inbox"), ("/inbox page, filters", "/inbox?search=%E5%BC%A0&range_min=100000")):
+    for label, path in (("/inbox page", "/inbox"),
+                        ("/inbox page, filters", "/inbox?search=%E5%BC%A0&range_min=100000")):
         p50, p95 = timed(lambda: page.get(path), args.runs)
         print(f"{label:32} {p50:8.1f} {p95:8.1f}")
 

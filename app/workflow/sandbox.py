@@ -6,6 +6,10 @@ sandboxes goes through dunders), none of the attributes that reach the interpret
 (a generator's frame, `str.format` field lookups), and only a small set of side-effect-free
 builtins. At run time a line budget stops loops, and arithmetic that would build huge numbers
 or sequences in one C call (where no line is traced) is refused.
+
+Those checks stop the honest mistakes quickly; they are not what keeps a server safe. Scripts
+and every expression that is more than a plain comparison run in worker processes with CPU and
+memory limits (script_workers.py), where the operating system stops whatever slips past them.
 """
 import ast
 import builtins
@@ -17,6 +21,7 @@ from decimal import Decimal
 
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
+from . import script_workers
 from .services import call_service_handler
 from .work_limits import GUARDS, GuardWork, ScriptLimit, bounded_range, format_spec_refusal
 
@@ -155,7 +160,9 @@ def _plain(value):
     return isinstance(value, SCALAR_TYPES)
 
 
-class SandboxEnvironment(TaskDataEnvironment):
+class LocalSandbox(TaskDataEnvironment):
+    """The checks and bounds, run in this process: what a worker runs, and plain comparisons."""
+
     def __init__(self):
         super().__init__(dict(SAFE_GLOBALS))
 
@@ -193,3 +200,61 @@ class SandboxEnvironment(TaskDataEnvironment):
         params = {name: spec["value"] for name, spec in (operation_params or {}).items()}
         # Handlers get a copy: they report through their result, never by mutating task data.
         return call_service_handler(operation_name, copy.deepcopy(context), params)
+
+
+_local = LocalSandbox()
+
+
+def run_locally(kind, source, context, external):
+    """What a worker does with a job: evaluate an expression, or execute a script on `context`."""
+    if kind == "eval":
+        return _local.evaluate(source, context, external)
+    return _local.execute(source, context, external)
+
+
+# What a plain comparison is made of: it cannot loop or build anything big, so it runs here.
+PLAIN_NODES = (ast.Expression, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant,
+               ast.Subscript, ast.Tuple, ast.List, ast.Set, ast.And, ast.Or, ast.Not, ast.USub, ast.Eq, ast.NotEq,
+               ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot)
+_plainness = {}
+
+
+def _literal_decimal(node):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Decimal" \
+        and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant) \
+        and isinstance(node.args[0].value, str) and len(node.args[0].value) <= 40
+
+
+def is_plain(expression):
+    """A comparison of names, items and literals (Decimal("0.7") included), and nothing else."""
+    if expression not in _plainness:
+        if len(_plainness) > 10_000:
+            _plainness.clear()
+        try:
+            tree = ast.parse(expression, mode="eval")
+        except SyntaxError:
+            _plainness[expression] = False
+        else:
+            literals = {id(arg) for node in ast.walk(tree) if _literal_decimal(node) for arg in (node, node.func)}
+            _plainness[expression] = all(isinstance(node, PLAIN_NODES) or id(node) in literals
+                                         for node in ast.walk(tree))
+    return _plainness[expression]
+
+
+class SandboxEnvironment(LocalSandbox):
+    """Plain comparisons run here; scripts and anything else run in a worker process."""
+
+    def evaluate(self, expression, context, external_context=None):
+        if is_plain(expression):
+            return super().evaluate(expression, context, external_context)
+        _compile(expression, "eval")  # refused here, at once, when the sandbox forbids it
+        result, _ = script_workers.pool().run("eval", expression, context, external_context)
+        return result
+
+    def execute(self, script, context, external_context=None):
+        self.check_for_overwrite(context, external_context or {})
+        _compile(script, "exec")
+        _, after = script_workers.pool().run("exec", script, dict(context), external_context)
+        context.clear()
+        context.update(after)
+        return True

@@ -86,7 +86,8 @@ def test_a_loan_is_originated_disbursed_and_repaid_in_the_browser(browser, live_
     form = officer.page
     form.select_option("select[name=type]", "individual")
     for name, value in {"id_number": id_number, "name": "孙悟净", "phone": "13812345678",
-                        "address": "深圳市福田区深南大道1号", "employer": "深圳某制造有限公司", "monthly_income": "42000",
+                        "address": "深圳市福田区深南大道1号", "employer": "深圳某制造有限公司",
+                        "monthly_income": "42000",
                         "monthly_debt_payment": "5000", "account_0_bank": "中国银行深圳分行",
                         "account_0_number": "6217000012345678"}.items():
         form.fill(f"[name={name}]", value)
@@ -104,7 +105,8 @@ def test_a_loan_is_originated_disbursed_and_repaid_in_the_browser(browser, live_
     form.wait_for_url(re.compile(r".*/cases/DK\d+"))
     key = form.url.rsplit("/", 1)[1]
     form.select_option("select[name=kind]", "id_copy")
-    form.set_input_files("input[name=file]", files=[{"name": "身份证.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    form.set_input_files("input[name=file]",
+                         files=[{"name": "身份证.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     form.click("form.filters button[type=submit]")
     assert "身份证.pdf" in form.content()
     officer.shoot("case")

@@ -12,7 +12,8 @@ from tests.web.test_pages import login
 def customer(api, name):
     first17 = f"3301061985{random.randrange(1, 12):02d}{random.randrange(1, 28):02d}{random.randrange(100, 999)}"
     created = api.post("/api/customers", "loan_officer", json={
-        "type": "individual", "name": name, "phone": "13800001234", "id_number": first17 + resident_id_check_char(first17),
+        "type": "individual", "name": name, "phone": "13800001234",
+        "id_number": first17 + resident_id_check_char(first17),
         "monthly_income": "50000", "monthly_debt_payment": "1000"})
     assert created.status_code == 201, created.get_json()
     return created.get_json()["id"]
