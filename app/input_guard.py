@@ -1,5 +1,8 @@
-"""Input no handler should ever see: NUL characters and absurd nesting are refused with a 400
-before any view (or the database driver) meets them, instead of a 500 or a RecursionError."""
+"""Input no handler should ever see: NUL characters, lone surrogates, absurd nesting and numbers
+too long to read are refused with a 400 before any view (or the database driver) meets them,
+instead of a 500 or a RecursionError."""
+import json
+
 from flask import request
 from werkzeug.exceptions import BadRequest
 
@@ -15,6 +18,8 @@ def _input_problem(value):
             return "the input is nested too deeply"
         if isinstance(item, str) and "\x00" in item:
             return "text must not contain NUL (\\x00) characters"  # PostgreSQL text cannot hold one
+        if isinstance(item, str) and any("\ud800" <= ch <= "\udfff" for ch in item):
+            return "text must be valid Unicode (no lone surrogates)"  # no database can store one
         if isinstance(item, dict):
             pending.extend((part, depth + 1) for pair in item.items() for part in pair)
         elif isinstance(item, list):
@@ -29,9 +34,13 @@ def refuse_hostile_input(app):
         sent = [request.path, request.args.to_dict(flat=False), request.form.to_dict(flat=False)]
         if request.is_json:
             try:
-                sent.append(request.get_json(silent=True))
+                sent.append(json.loads(request.get_data(cache=True) or b"null"))
+            except json.JSONDecodeError:
+                pass  # malformed JSON: the view answers with its documented 400
             except RecursionError as err:
                 raise BadRequest("the input is nested too deeply") from err
+            except ValueError as err:  # a number of thousands of digits: Python refuses to read it
+                raise BadRequest("a number in the input is too long to read") from err
         problem = _input_problem(sent)
         if problem:
             raise BadRequest(problem)

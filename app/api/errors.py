@@ -4,12 +4,14 @@ import time
 
 from flask import jsonify, request
 from flask_limiter import RateLimitExceeded
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import AppError
 from ..extensions import limiter
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
 
 
 def error_response(status, code, message, details=None):
@@ -76,6 +78,17 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):
+        if isinstance(error, (OperationalError, InterfaceError)):
+            # The database cannot be reached (a restart, a failover): say so, and when to retry.
+            log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+            if request.path.startswith("/api"):
+                response = error_response(503, "database_unavailable",
+                                          "the database cannot be reached; try again in a moment")
+            else:
+                from ..web.errors import render_unavailable
+                response = render_unavailable()
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         log.exception("unexpected error on %s %s", request.method, request.path)
         if request.path.startswith("/api"):
             return error_response(500, "internal_error", "something went wrong; nothing was saved")

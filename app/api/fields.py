@@ -1,6 +1,6 @@
 """Field types of the API schemas: exact money, ids the database can hold, times with offsets."""
 import re
-from datetime import timezone
+from datetime import timedelta, timezone
 from decimal import Decimal
 
 from marshmallow import ValidationError, fields, validate
@@ -43,6 +43,30 @@ class Rate(fields.Decimal):
         if isinstance(value, bool) or not self.PATTERN.fullmatch(text):
             raise ValidationError("must be a decimal fraction such as 0.065 (at most six decimals)")
         return Decimal(text)
+
+
+class IsoDate(fields.Date):
+    """A calendar date written YYYY-MM-DD; week and ordinal forms (2026-W48-1) are not dates here."""
+
+    PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not self.PATTERN.fullmatch(value):
+            raise ValidationError("Not a valid date.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Moment(fields.AwareDateTime):
+    """A moment with its UTC offset (one a real clock can show, within ±14 hours), kept in UTC."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=timezone.utc, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if abs(moment.utcoffset()) > timedelta(hours=14):
+            raise ValidationError("The UTC offset must be within ±14 hours.")
+        return moment.astimezone(timezone.utc)
 
 
 class DecimalString(fields.Decimal):

@@ -1,7 +1,7 @@
 """Marshmallow schemas of the loan-domain API: customers, products, applications, loans, money."""
 from marshmallow import Schema, fields, validate
 
-from .fields import MONEY_RANGE, DecimalString, Id, Money, Rate, UtcDateTime
+from .fields import MONEY_RANGE, DecimalString, Id, IsoDate, Money, Rate, UtcDateTime
 
 
 class AccountSchema(Schema):
@@ -253,7 +253,7 @@ class BusinessDateSchema(Schema):
 
 class RepaymentRequest(Schema):
     amount = Money(required=True, validate=MONEY_RANGE)
-    paid_on = fields.Date(required=True, metadata={"description": "the value date: allocation is as of this day"})
+    paid_on = IsoDate(required=True, metadata={"description": "the value date (YYYY-MM-DD): allocation is as of this day"})
     prepayment_choice = fields.Str(load_default=None, validate=validate.OneOf(
         ["reduce_installment", "shorten_term", "coming_installments"]), metadata={
         "description": "what money beyond what is due does: reschedule with a lower installment (减少月供, the "

@@ -1,9 +1,8 @@
 """Marshmallow schemas of the API's requests and responses."""
-from datetime import timezone
 
 from marshmallow import Schema, fields, validate
 
-from .fields import Id, Money, UtcDateTime
+from .fields import Id, Moment, Money, UtcDateTime
 
 
 class PageSchema(Schema):
@@ -169,8 +168,8 @@ class DelegateRequest(Schema):
 class SubstitutionRequest(Schema):
     username = fields.Str(load_default=None)
     substitute = fields.Str(required=True)
-    starts_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
-    ends_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=1000))
 
 

@@ -23,10 +23,16 @@ def _is_money(value):
     return True
 
 
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 @format_checker.checks("date", raises=ValueError)
 def _is_date(value):
+    """YYYY-MM-DD and a real day; week and ordinal forms (2026-W48-1) are not dates here."""
     from datetime import date
     if isinstance(value, str):
+        if not DATE.fullmatch(value):
+            raise ValueError("not YYYY-MM-DD")
         date.fromisoformat(value)
     return True
 

@@ -1,6 +1,7 @@
 """Customers: individuals with a checked resident ID, enterprises with a checked credit code, and
 what a credit officer records of them — contact, employer or industry, financials, bank accounts."""
 import re
+import unicodedata
 
 from .. import clock
 from ..audit import record_event
@@ -18,6 +19,11 @@ ACCOUNT_NUMBER = re.compile(r"[0-9]{8,30}", re.ASCII)
 ACCOUNT_PURPOSES = ("payout", "repayment", "both")
 PROFILE = ("address", "employer", "industry", "monthly_income", "annual_revenue", "monthly_debt_payment")
 MONEY_FIELDS = ("monthly_income", "annual_revenue", "monthly_debt_payment")
+
+
+def visible(text):
+    """The text without spaces or invisible characters (zero-width, direction marks): empty means blank."""
+    return "".join(ch for ch in (text or "") if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc"))
 
 
 def _account_errors(accounts):
@@ -61,7 +67,7 @@ def create_customer(customer_type, name, id_number, phone, actor=None, accounts=
         reason = ID_CHECKS[customer_type](id_number or "")
         if reason:
             errors["id_number"] = [reason]
-    if not (name or "").strip():
+    if not visible(name):
         errors["name"] = ["is required"]
     reason = validate_phone(phone or "")
     if reason:
@@ -86,7 +92,7 @@ def update_customer(customer_id, changes, actor):
     """Change what was recorded of a customer (not the type or ID number); audited before and after."""
     customer = get_customer(customer_id)
     errors = _profile_errors(changes) | _account_errors(changes.get("accounts", []))
-    if "name" in changes and not (changes["name"] or "").strip():
+    if "name" in changes and not visible(changes["name"]):
         errors["name"] = ["is required"]
     if "phone" in changes and (reason := validate_phone(changes["phone"] or "")):
         errors["phone"] = [reason]

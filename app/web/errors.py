@@ -13,3 +13,8 @@ def render_http_error(error):
 
 def render_unexpected():
     return render_template("error.html", status=500, message=None, details={}), 500
+
+
+def render_unavailable():
+    from flask import make_response
+    return make_response(render_template("error.html", status=503, message=None, details={}), 503)

@@ -81,7 +81,8 @@ COMPILED_REFUSALS = [(re.compile(pattern), sentence) for pattern, sentence in RE
 STATUS_SENTENCES = {400: "The request could not be read.", 403: "You may not open this page or do this.",
                     404: "There is no such page or record.", 409: "Someone else changed this at the same moment.",
                     413: "The upload is too large.", 422: "Some of what was entered is not right.",
-                    429: "Too many attempts. Please wait a moment.", 500: "Something went wrong. Nothing was saved."}
+                    429: "Too many attempts. Please wait a moment.", 500: "Something went wrong. Nothing was saved.",
+                    503: "The database cannot be reached. Try again in a moment."}
 
 
 def refusal(message, status=None):

@@ -225,3 +225,38 @@ def test_a_wrong_method_is_a_405_that_names_the_allowed_ones(api):
     response = api.call("DELETE", "/api/tasks", "cashier")
     assert_error(response, 405)
     assert "GET" in response.headers["Allow"]
+
+
+def test_input_no_handler_should_meet_is_refused_before_it_does(api, loan):
+    customer = {"type": "individual", "phone": "13800001111", "id_number": _resident_id("11010519491231002")}
+    too_long = '{"customer_id": 1, "product_code": "PERSONAL_EI", "amount": ' + "9" * 5000 + \
+        ', "term_months": 12, "purpose": "x"}'
+    assert_error(api.post("/api/loan-applications", "loan_officer", data=too_long, content_type="application/json"),
+                 400)
+    surrogate = '{"type": "individual", "name": "\\ud800", "phone": "13800001111", "id_number": "x"}'
+    assert_error(api.post("/api/customers", "loan_officer", data=surrogate, content_type="application/json"), 400)
+    invisible = api.post("/api/customers", "loan_officer", json=dict(customer, name="\u200b\u200d \u2060"))
+    assert_error(invisible, 422, "name")
+    assert_error(repay(api, loan, paid_on="2026-W48-1"), 422, "paid_on")  # a week date is not a date here
+
+
+def test_a_moment_with_an_offset_no_clock_shows_is_refused(api):
+    body = {"substitute": "loan_officer2", "reason": "年假", "starts_at": "2030-01-01T00:00:00+23:59",
+            "ends_at": "2030-01-05T00:00:00+08:00"}
+    assert_error(api.post("/api/substitutions", "loan_officer", json=body), 422, "starts_at")
+    assert api.get("/api/substitutions", "loan_officer").status_code == 200
+
+
+def test_a_database_that_cannot_be_reached_is_a_503_to_retry(app):
+    from app import create_app
+    from config import TestConfig
+
+    class Unreachable(TestConfig):
+        SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1"
+
+    down = create_app(Unreachable()).test_client()
+    answer = down.post("/api/auth/token", json={"username": "cashier", "password": "demo"})
+    assert answer.status_code == 503 and int(answer.headers["Retry-After"]) > 0
+    assert answer.get_json()["error"]["code"] == "database_unavailable"
+    page = down.post("/login", data={"username": "cashier", "password": "demo"})
+    assert page.status_code == 503 and "暂时无法连接数据库" in page.get_data(as_text=True)
