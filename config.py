@@ -26,6 +26,10 @@ class Config:
     SCRIPT_WALL_SECONDS = int(os.environ.get("SCRIPT_WALL_SECONDS", 5))
     SCRIPT_MEMORY_MB = int(os.environ.get("SCRIPT_MEMORY_MB", 512))
     TASK_DATA_MAX_KB = int(os.environ.get("TASK_DATA_MAX_KB", 1024))
+    # The audit chain's key (HMAC), held outside the database; without it a key file in instance/
+    # is made (development). The close of business appends the chain's head to AUDIT_HEAD_LOG.
+    AUDIT_KEY = os.environ.get("AUDIT_KEY")
+    AUDIT_HEAD_LOG = os.environ.get("AUDIT_HEAD_LOG")
     # Open tasks due within this many hours are marked "due soon" in the inbox.
     INBOX_DUE_SOON_HOURS = int(os.environ.get("INBOX_DUE_SOON_HOURS", 24))
     # Uploaded documents, kept by content hash outside the database.
@@ -63,6 +67,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    AUDIT_KEY = os.environ.get("AUDIT_KEY") or "test-audit-key"
     SCRIPT_CPU_SECONDS = 1  # hostile scripts are stopped sooner
     SCHEDULER_ENABLED = False
     WTF_CSRF_ENABLED = False
@@ -74,8 +79,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
 
     def __init__(self):
-        if not os.environ.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set in production")
+        for name in ("SECRET_KEY", "AUDIT_KEY"):
+            if not os.environ.get(name):
+                raise RuntimeError(f"{name} must be set in production")
 
 
 def config_for(name=None):

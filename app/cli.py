@@ -63,7 +63,7 @@ def verify_command():
     """Recompute the hash chain; name the first altered event."""
     broken = verify_chain()
     if broken is not None:
-        click.echo(f"audit trail altered at event {broken.id} ({broken.action} at {broken.at})")
+        click.echo(str(broken))
         sys.exit(1)
     click.echo("audit trail intact")
 

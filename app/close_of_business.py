@@ -16,6 +16,7 @@ from flask import current_app
 
 from . import clock
 from .audit import record_event
+from .audit.service import log_head
 from .errors import AppError, ValidationFailed
 from .extensions import db
 from .inbox.service import latest_case_starts, open_case_keys, start_system_process
@@ -84,6 +85,11 @@ def _finish(on: date):
     run.finished_at = clock.now()
     record_event("cob_finished", "cob", subject=f"cob:{on.isoformat()}", after={"loans": run.loans_closed})
     return run
+
+
+def _log_audit_head(on: date):
+    """After the close commits: the chain's head into the append-only log, against a rewrite of the database."""
+    log_head(on.isoformat())
 
 
 def _open_cases(process_key, wanted):
@@ -168,7 +174,9 @@ def _close_date(on: date, lease):
         lease.renew()
     fire_due_timers(wait=TIMERS_WAIT_SECONDS)
     escalate_overdue_tasks()
-    return _finish(on), True
+    run = _finish(on)
+    _log_audit_head(on)
+    return run, True
 
 
 def close_dates_to(on: date | None = None):

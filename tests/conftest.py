@@ -13,6 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+# Every process of the run — this one, the servers and commands it starts — keys the audit chain
+# alike and logs its heads where this run looks, never into the demo's instance folder.
+os.environ["AUDIT_KEY"] = "test-audit-key"
+os.environ["AUDIT_HEAD_LOG"] = os.path.join(tempfile.mkdtemp(prefix="loanflow-audit-"), "audit-heads.log")
+
 from app import clock, create_app
 from app.extensions import db
 from config import TestConfig

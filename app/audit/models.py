@@ -26,3 +26,5 @@ class AuditHead(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     last_hash = db.Column(db.String(64), nullable=False)
     last_seq = db.Column(db.Integer, nullable=False, default=0)
+    # Events from this place in the chain on are keyed with AUDIT_KEY (HMAC); older ones were not.
+    keyed_from_seq = db.Column(db.Integer, nullable=False, default=1)

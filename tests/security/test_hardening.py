@@ -36,18 +36,21 @@ def test_security_headers_on_pages_api_answers_and_errors(api):
 
 def run_python(code, **env):
     """Start the app's code in a fresh process, as a server would, with these environment variables."""
-    environment = {k: v for k, v in os.environ.items() if k not in ("APP_ENV", "SECRET_KEY", "LOGIN_RATE_LIMIT")}
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("APP_ENV", "SECRET_KEY", "AUDIT_KEY", "LOGIN_RATE_LIMIT")}
     environment.update(env)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True,
                           text=True, timeout=120)
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def test_production_refuses_to_start_without_its_keys():
     refused = run_python("import wsgi", APP_ENV="production")
     assert refused.returncode != 0
     assert "SECRET_KEY must be set in production" in refused.stderr
+    unkeyed = run_python("import wsgi", APP_ENV="production", SECRET_KEY="a-long-random-value")
+    assert unkeyed.returncode != 0 and "AUDIT_KEY must be set in production" in unkeyed.stderr
     started = run_python("import wsgi; print(wsgi.app.config['SESSION_COOKIE_SECURE'])",
-                         APP_ENV="production", SECRET_KEY="a-long-random-value")
+                         APP_ENV="production", SECRET_KEY="a-long-random-value", AUDIT_KEY="another-long-secret")
     assert started.returncode == 0, started.stderr[-2000:]
     assert started.stdout.strip().endswith("True")  # production cookies travel over HTTPS only
 
