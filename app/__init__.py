@@ -15,8 +15,10 @@ log = logging.getLogger(__name__)
 
 
 def _import_models():
-    from . import clock  # noqa: F401
-    from . import locks  # noqa: F401
+    from . import (
+        clock,  # noqa: F401
+        locks,  # noqa: F401
+    )
     from .audit import models as _a  # noqa: F401
     from .auth import models as _u  # noqa: F401
     from .documents import models as _d  # noqa: F401

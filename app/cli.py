@@ -110,7 +110,9 @@ def cob_run_command(on, through):
 @click.option("--cases", is_flag=True, help="also loans at each stage of their life (once, on an empty book)")
 def seed_demo_command(cases):
     """Products, customers and one user per role (password `demo` or $DEMO_PASSWORD)."""
-    from .seed import seed_demo  # imported here: the loan demo data is not needed by other commands
+    from .seed import (
+        seed_demo,  # imported here: the loan demo data is not needed by other commands
+    )
     counts = seed_demo()
     if cases:
         from .demo_cases import seed_demo_cases

@@ -64,7 +64,16 @@ def init_api(app):
     api.register_converter(IdConverter, lambda conv: {"type": "integer", "minimum": 0, "maximum": conv.max})
     api.register_field(Money, "string", "decimal")
     api.register_field(DecimalString, "string", "decimal")
-    from . import auth_routes, customers, designer, documents, loans, processes, supervision, tasks
+    from . import (
+        auth_routes,
+        customers,
+        designer,
+        documents,
+        loans,
+        processes,
+        supervision,
+        tasks,
+    )
     for module in (auth_routes, processes, designer, tasks, supervision, customers, loans, documents):
         csrf.exempt(module.blp)  # token-authenticated: no cookies, so no CSRF
         api.register_blueprint(module.blp, url_prefix="/api")

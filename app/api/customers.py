@@ -3,7 +3,13 @@ from flask_smorest import Blueprint
 from ..extensions import db
 from ..loans import customers
 from ..transaction import transactional
-from .loan_schemas import CustomerChange, CustomerPage, CustomerRequest, CustomerSchema, CustomerSearch
+from .loan_schemas import (
+    CustomerChange,
+    CustomerPage,
+    CustomerRequest,
+    CustomerSchema,
+    CustomerSearch,
+)
 from .security import AUTHENTICATED, current_api_user, rule
 
 blp = Blueprint("customers", __name__, description="Customers")

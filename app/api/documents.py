@@ -5,7 +5,13 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..documents.models import Document
-from ..documents.service import KINDS, MAX_BYTES, get_document, storage_path, store_document
+from ..documents.service import (
+    KINDS,
+    MAX_BYTES,
+    get_document,
+    storage_path,
+    store_document,
+)
 from ..errors import Forbidden
 from ..extensions import db
 from ..inbox.rules import may_see_case

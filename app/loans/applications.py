@@ -6,7 +6,14 @@ from .. import clock
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..upsert import insert_unless_present
-from .models import Collateral, Customer, Guarantor, LoanApplication, NumberSequence, Product
+from .models import (
+    Collateral,
+    Customer,
+    Guarantor,
+    LoanApplication,
+    NumberSequence,
+    Product,
+)
 
 DECISION_STATUSES = {"auto_rejected", "rejected", "approved", "returned", "resubmitted", "disbursed"}
 

@@ -17,7 +17,11 @@ from .allocation import allocate
 from .lookup import lock_loan
 from .models import Repayment
 from .overdue import overdue_position, penalty_for_day, refresh_overdue
-from .rescheduling import PAY_COMING_INSTALLMENTS, prepayment_choice, reschedule_after_prepayment
+from .rescheduling import (
+    PAY_COMING_INSTALLMENTS,
+    prepayment_choice,
+    reschedule_after_prepayment,
+)
 from .sign_off import Decision, SignOffMissing, require_sign_off
 from .write_off import record_recovery
 

@@ -23,7 +23,13 @@ from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from . import script_workers
 from .services import call_service_handler
-from .work_limits import GUARDS, GuardWork, ScriptLimit, bounded_range, format_spec_refusal
+from .work_limits import (
+    GUARDS,
+    GuardWork,
+    ScriptLimit,
+    bounded_range,
+    format_spec_refusal,
+)
 
 # A runaway loop in a script is stopped after this many traced lines.
 MAX_SCRIPT_LINES = 100_000

@@ -10,7 +10,6 @@ from .definitions import Problem, build_processes, parse_sources
 from .engine import ExactServiceTask
 from .sandbox import UnsafeScript, check_source
 
-
 DECLARED_VALUES = ("formValues", "inboxColumns")
 
 

@@ -10,7 +10,14 @@ from app.documents.models import Document
 from app.extensions import db
 from app.loans.identity import resident_id_check_char
 from app.loans.models import Customer, LoanApplication, Repayment
-from tests.loans.helpers import APPROVE, COMPLETE_DOCUMENTS, act, apply, new_loan, open_task
+from tests.loans.helpers import (
+    APPROVE,
+    COMPLETE_DOCUMENTS,
+    act,
+    apply,
+    new_loan,
+    open_task,
+)
 
 from .test_pages import login
 

@@ -3,7 +3,12 @@ from decimal import Decimal
 
 import pytest
 
-from app.workflow.sandbox import SandboxEnvironment, ScriptTimeout, UnsafeScript, check_source
+from app.workflow.sandbox import (
+    SandboxEnvironment,
+    ScriptTimeout,
+    UnsafeScript,
+    check_source,
+)
 from app.workflow.work_limits import ScriptLimit
 
 
