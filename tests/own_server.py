@@ -4,6 +4,7 @@ For tests that must not touch the suite's database: schemathesis posts random da
 state-changing endpoint; the scheduler test runs nodes that close business dates on their own.
 On PostgreSQL (TEST_DATABASE_URL) the database is a sibling on the same server.
 """
+import hashlib
 import json
 import os
 import subprocess
@@ -63,9 +64,16 @@ def drop_database(database_url):
         _on_server(f'DROP DATABASE IF EXISTS "{make_url(database_url).database}" WITH (FORCE)')
 
 
+def head_log(database_url):
+    """Each database keeps its own audit head log: heads of another chain would not match this one."""
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    return os.path.join(os.path.dirname(os.environ["AUDIT_HEAD_LOG"]), f"audit-heads-{digest}.log")
+
+
 def server_environment(database_url, **overrides):
     return {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "own-server", "APP_ENV": "development",
-            "SCHEDULER_ENABLED": "false", "DEPLOY_ON_START": "false", **overrides}
+            "SCHEDULER_ENABLED": "false", "DEPLOY_ON_START": "false", "AUDIT_HEAD_LOG": head_log(database_url),
+            **overrides}
 
 
 def prepare(database_url):
@@ -137,6 +145,7 @@ def own_app(folder):
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
+        AUDIT_HEAD_LOG = head_log(url)
 
     app = create_app(Config())
     try:
