@@ -87,10 +87,6 @@ def _finish(on: date):
     return run
 
 
-def _log_audit_head(on: date):
-    """After the close commits: the chain's head into the append-only log, against a rewrite of the database."""
-    log_head(on.isoformat())
-
 
 def _open_cases(process_key, wanted):
     """Start `process_key` for each (loan id, business key, reason) that has no open case yet.
@@ -175,7 +171,7 @@ def _close_date(on: date, lease):
     fire_due_timers(wait=TIMERS_WAIT_SECONDS)
     escalate_overdue_tasks()
     run = _finish(on)
-    _log_audit_head(on)
+    log_head(on.isoformat())  # after the close commits: against a rewrite of the database
     return run, True
 
 

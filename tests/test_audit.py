@@ -1,6 +1,7 @@
 """The audit trail is chained by keyed hashes: editing a row by hand, recomputing the chain without
 the key, or deleting the newest events is detected and named."""
 import json
+from contextlib import contextmanager
 
 from sqlalchemy import text
 
@@ -61,6 +62,33 @@ def test_deleting_the_newest_events_is_detected(app, api):
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
 
 
+@contextmanager
+def rechained(app, victim_from_end, link):
+    """Change an event's actor and recompute the chain after it with `link(prev, event)`, head
+    included, as someone with write access to the database would; put everything back after."""
+    with app.app_context():
+        events = db.session.execute(db.select(AuditEvent).order_by(AuditEvent.chain_seq)).scalars().all()
+        original = [(e.id, e.actor, e.prev_hash, e.hash) for e in events]
+        head = db.session.execute(text("SELECT last_hash FROM audit_head WHERE id = 1")).scalar()
+        victim = len(events) - victim_from_end
+        events[victim].actor = "mallory"
+        prev = events[victim].prev_hash
+        for event in events[victim:]:
+            event.prev_hash, event.hash = prev, link(prev, event)
+            prev = event.hash
+        db.session.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": prev})
+        db.session.commit()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            for event_id, actor, prev_hash, digest in original:
+                db.session.execute(text("UPDATE audit_event SET actor = :a, prev_hash = :p, hash = :h WHERE id = :id"),
+                                   {"a": actor, "p": prev_hash, "h": digest, "id": event_id})
+            db.session.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": head})
+            db.session.commit()
+
+
 def test_a_row_changed_and_its_chain_recomputed_without_the_key_is_detected(app, api):
     import hashlib
 
@@ -69,30 +97,14 @@ def test_a_row_changed_and_its_chain_recomputed_without_the_key_is_detected(app,
         "type": "individual", "name": "重算", "phone": "13800000000",
         "id_number": "11010119700101004" + resident_id_check_char("11010119700101004")})
     runner = app.test_cli_runner()
-    with app.app_context():
-        events = db.session.execute(db.select(AuditEvent).order_by(AuditEvent.chain_seq)).scalars().all()
-        original = [(e.id, e.actor, e.prev_hash, e.hash) for e in events]
-        head = db.session.execute(text("SELECT last_hash FROM audit_head WHERE id = 1")).scalar()
-        victim = len(events) - 3
-        events[victim].actor = "mallory"
-        prev = events[victim].prev_hash
-        for event in events[victim:]:  # what someone with the database but not the key can do
-            event.prev_hash = prev
-            event.hash = hashlib.sha256((prev + json.dumps(_fields(event), sort_keys=True, default=str,
-                                                           ensure_ascii=False)).encode()).hexdigest()
-            prev = event.hash
-        db.session.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": prev})
-        db.session.commit()
-    try:
+
+    def unkeyed(prev, event):  # what someone with the database but not the key can do
+        return hashlib.sha256((prev + json.dumps(_fields(event), sort_keys=True, default=str,
+                                                 ensure_ascii=False)).encode()).hexdigest()
+
+    with rechained(app, 3, unkeyed):
         result = runner.invoke(args=["audit", "verify"])
         assert result.exit_code == 1 and "content or link was changed" in result.output
-    finally:
-        with app.app_context():
-            for event_id, actor, prev_hash, digest in original:
-                db.session.execute(text("UPDATE audit_event SET actor = :a, prev_hash = :p, hash = :h WHERE id = :id"),
-                                   {"a": actor, "p": prev_hash, "h": digest, "id": event_id})
-            db.session.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": head})
-            db.session.commit()
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
 
 
@@ -102,25 +114,8 @@ def test_a_rewrite_of_the_database_alone_shows_against_the_head_log(app, api, fr
     runner = app.test_cli_runner()
     with app.app_context():
         run_cob()  # writes the head to the append-only log
-        events = db.session.execute(db.select(AuditEvent).order_by(AuditEvent.chain_seq)).scalars().all()
-        original = [(e.id, e.actor, e.prev_hash, e.hash) for e in events]
-        head = db.session.execute(text("SELECT last_hash FROM audit_head WHERE id = 1")).scalar()
-        victim = len(events) - 5
-        events[victim].actor = "mallory"
-        prev = events[victim].prev_hash
-        for event in events[victim:]:  # even with the key: the log outside the database still knows
-            event.prev_hash, event.hash = prev, _digest(prev, _fields(event))
-            prev = event.hash
-        db.session.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": prev})
-        db.session.commit()
-    try:
+    # Even with the key: the log outside the database still knows.
+    with rechained(app, 5, lambda prev, event: _digest(prev, _fields(event))):
         result = runner.invoke(args=["audit", "verify"])
         assert result.exit_code == 1 and "head written to the log" in result.output
-    finally:
-        with app.app_context():
-            for event_id, actor, prev_hash, digest in original:
-                db.session.execute(text("UPDATE audit_event SET actor = :a, prev_hash = :p, hash = :h WHERE id = :id"),
-                                   {"a": actor, "p": prev_hash, "h": digest, "id": event_id})
-            db.session.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": head})
-            db.session.commit()
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0

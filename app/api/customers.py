@@ -13,7 +13,7 @@ from .loan_schemas import (
 from .security import AUTHENTICATED, current_api_user, rule
 
 blp = Blueprint("customers", __name__, description="Customers")
-REGISTRARS = ("loan_officer", "branch_manager", "admin")
+REGISTRARS = customers.REGISTERING_ROLES
 
 
 @blp.route("/customers", methods=["POST"])

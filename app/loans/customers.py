@@ -14,6 +14,7 @@ from .identity import (
 )
 from .models import Customer, CustomerAccount
 
+REGISTERING_ROLES = ("loan_officer", "branch_manager", "admin")  # who may register and change customers
 ID_CHECKS = {"individual": validate_resident_id, "enterprise": validate_unified_social_credit_code}
 ACCOUNT_NUMBER = re.compile(r"[0-9]{8,30}", re.ASCII)
 ACCOUNT_PURPOSES = ("payout", "repayment", "both")

@@ -20,7 +20,7 @@ from ..inbox.trail import case_trail
 from ..loans.models import Loan, LoanApplication
 from ..transaction import transactional
 from ..workflow.models import ProcessInstance
-from .pages import actor, bp, role_names
+from .pages import actor, bp
 
 
 def _case(business_key):
@@ -45,7 +45,7 @@ def _case(business_key):
 def case_page(business_key):
     case = _case(business_key)
     _require_case_visible(business_key)
-    return render_template("case.html", roles=role_names(), document_kinds=KINDS, **case)
+    return render_template("case.html", document_kinds=KINDS, **case)
 
 
 def _require_case_visible(business_key):

@@ -14,7 +14,7 @@ from ..transaction import transactional
 from .access import local_target, roles_required
 from .pages import actor, bp
 
-REGISTRARS = ("loan_officer", "branch_manager", "admin")
+REGISTRARS = customers.REGISTERING_ROLES
 PER_PAGE = 20
 ACCOUNT_ROWS = 2
 

@@ -4,6 +4,7 @@ from flask_login import login_required
 
 from .. import clock
 from ..extensions import db
+from ..loans.classification import CLASSES
 from ..loans.models import Customer, Loan, LoanApplication, Product
 from ..loans.repayments import payoff_amount
 from .pages import bp
@@ -13,7 +14,6 @@ PER_PAGE = 20
 DPD_BUCKETS = {"current": (0, 0), "1-30": (1, 30), "31-90": (31, 90), "91-180": (91, 180), "181-360": (181, 360),
                "over-360": (361, None)}
 STATUSES = ("active", "closed", "written_off")
-CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 
 
 def _loan_query(args):

@@ -9,7 +9,7 @@ import re
 
 from flask_babel import gettext as _
 
-from .words import bilingual
+from .words import bilingual, role_name
 
 CODES = {"normal", "special_mention", "substandard", "doubtful", "loss", "individual", "enterprise",
          "reduce_installment", "shorten_term", "coming_installments"}
@@ -91,14 +91,11 @@ def refusal(message, status=None):
     for pattern, sentence in COMPILED_REFUSALS:
         match = pattern.fullmatch(text)
         if match:
-            parts = {k: _(v) if k != "role" else role_word(v) for k, v in match.groupdict().items()}
+            parts = {k: _(v) if k != "role" else role_name(v) for k, v in match.groupdict().items()}
             return _(sentence, **parts)
     return _(STATUS_SENTENCES.get(status, STATUS_SENTENCES[500])) if status or not text else text
 
 
-def role_word(code):
-    from .words import role_name
-    return role_name(code)
 
 
 def field_message(message, label=""):

@@ -17,7 +17,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import clock
 from ..auth import service as auth
-from ..auth.models import Role
 from ..documents.models import Document
 from ..documents.service import KINDS as DOCUMENT_KINDS
 from ..errors import AppError, Conflict, Forbidden, ValidationFailed
@@ -46,10 +45,6 @@ COLLECTION_PROCESS = "collection_escalation"
 
 def actor():
     return auth.actor_of(current_user)
-
-
-def role_names():
-    return {r.code: r.name_zh for r in db.session.execute(db.select(Role)).scalars()}
 
 
 def too_many_attempts(_limit):
@@ -100,7 +95,8 @@ def home():
     mine, claimable = queries.open_count(me)
     overdue = queries.count(queries.task_query(me, "mine", due_before=now))
     notes = db.session.execute(db.select(Notification).where(Notification.recipient == current_user.username)
-                               .order_by(Notification.read_at.is_not(None), Notification.id.desc()).limit(10)).scalars().all()
+                               .order_by(Notification.read_at.is_not(None), Notification.id.desc())
+                               .limit(10)).scalars().all()
     substitutions = db.session.execute(db.select(Substitution).where(
         Substitution.username == current_user.username, Substitution.ends_at > now)).scalars().all()
     collection = queries.list_tasks(me, per_page=10, scope="todo", process_key=COLLECTION_PROCESS, sort="amount",
@@ -155,7 +151,7 @@ def inbox():
     now = clock.now()
     return render_template("inbox.html", tab=tab, tabs=tabs, counts=queries.tab_counts(actor(), tabs), tasks=tasks,
                            total=total, page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
-                           args=request.args, roles=role_names(), now=now, processes=latest_definitions(),
+                           args=request.args, now=now, processes=latest_definitions(),
                            soon=now + timedelta(hours=current_app.config["INBOX_DUE_SOON_HOURS"]))
 
 
@@ -172,7 +168,7 @@ def render_task(task, values=None, errors=None, status=200):
                            trail=case_trail(task.business_key) if task.business_key else [],
                            documents=documents, document_kinds=DOCUMENT_KINDS, business_key=task.business_key,
                            upload_task_id=task.id if task.status == "open" else None,
-                           roles=role_names(), mine=task.assignee == current_user.username), status
+                           mine=task.assignee == current_user.username), status
 
 
 @bp.route("/tasks/<int:task_id>")

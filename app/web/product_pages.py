@@ -15,8 +15,6 @@ from ..transaction import transactional
 from .access import roles_required
 from .pages import actor, bp
 
-PREPAYMENT_RULES = {"customer_choice": "客户选择 Customer's choice", "reduce_installment": "减少月供 Lower installment",
-                    "shorten_term": "缩期 Shorter term"}
 WHOLE_NUMBERS = ("min_term_months", "max_term_months", "grace_days")
 AMOUNTS = ("min_amount", "max_amount", "penalty_rate_multiplier")
 
@@ -49,14 +47,14 @@ def _terms_from(form):
 
 def _render(product, values, errors=None, status=200):
     return render_template("product.html", product=product, values=values, errors=errors or {},
-                           methods=REPAYMENT_METHODS, rules=PREPAYMENT_RULES), status
+                           methods=REPAYMENT_METHODS, rules=products.PREPAYMENT_RULES), status
 
 
 @bp.route("/products")
 @login_required
 def product_list():
     return render_template("products.html", products=db.session.execute(
-        db.select(Product).order_by(Product.code)).scalars().all(), methods=REPAYMENT_METHODS, rules=PREPAYMENT_RULES)
+        db.select(Product).order_by(Product.code)).scalars().all())
 
 
 @bp.route("/products/new", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from ..errors import AppError
 from ..inbox import queries, service, supervision
 from .access import roles_required
 from .messages import flash_refusal, refusal
-from .pages import actor, bp, role_names
+from .pages import actor, bp
 
 FILTERS = ("process_key", "role", "assignee", "business_key")
 
@@ -17,7 +17,7 @@ FILTERS = ("process_key", "role", "assignee", "business_key")
 def supervisor():
     filters = {k: request.args.get(k) or None for k in FILTERS}
     overview = queries.queue_overview(actor(), clock.now(), **filters)
-    return render_template("supervisor.html", overview=overview, filters=filters, roles=role_names(),
+    return render_template("supervisor.html", overview=overview, filters=filters,
                            now=clock.now())
 
 
