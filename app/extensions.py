@@ -1,6 +1,4 @@
 """Flask extensions, created unbound and initialised in create_app()."""
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -19,5 +17,3 @@ db = SQLAlchemy(metadata=metadata)
 migrate = Migrate(render_as_batch=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# No default limits: only the log-in endpoints declare one (app/auth/service.py).
-limiter = Limiter(get_remote_address)

@@ -1,14 +1,15 @@
 """Passwords, expiring API tokens, and the inbox's view of a user."""
 import hashlib
+from functools import cache
 
-from flask import current_app, request
-from flask_limiter.util import get_remote_address
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import AppError
-from ..extensions import db, limiter
+from ..extensions import db
 from ..inbox.actors import Actor
+from . import throttle
 from .models import Role, User
 
 
@@ -25,30 +26,23 @@ def find_user(username):
     return db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
 
 
-def authenticate(username, password):
+@cache
+def _stand_in_hash():
+    """A hash made like every user's, checked when there is no such user: an unknown username then
+    takes as long to refuse as a wrong password, so the answer's timing names no accounts."""
+    return hash_password("no user has this password")
+
+
+def authenticate(username, password, address):
+    """The user, if the password is right and `address` has not used up its failed log-ins
+    (app/auth/throttle.py); the API and the login page share that count."""
+    throttle.refuse_if_throttled(address, username)
     user = find_user(username or "")
-    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+    stored = user.password_hash if user else _stand_in_hash()
+    if not check_password_hash(stored, password or "") or user is None or not user.active:
+        throttle.record_failure(address, username)
         raise Unauthorized("wrong username or password")
     return user
-
-
-def _login_attempt_key():
-    """Failed log-ins count per address and username, so guessing one account's password is
-    throttled without locking that person out from their own machine."""
-    body = request.get_json(silent=True) if request.is_json else request.form  # form: a dict too
-    username = body.get("username") if isinstance(body, dict) else None
-    return f"{get_remote_address()}|{str(username or '').strip().lower()[:64]}"
-
-
-def login_throttle(on_breach=None):
-    """Decorate a log-in view: after LOGIN_RATE_LIMIT failed attempts (answered 401) it is refused.
-
-    API and page share one counter, so switching between them gains no attempts.
-    """
-    return limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login",
-                                key_func=_login_attempt_key, methods=["POST"],
-                                deduct_when=lambda response: response.status_code == 401,
-                                on_breach=on_breach)
 
 
 def _signer():
