@@ -8,6 +8,10 @@ inspections open where the DMN tables say so, due BPMN timers fire and overdue t
 on the new business date. Dates are closed one after another: a close to a date further ahead
 closes every date in between. One node at a time runs it: the run holds a database lock that
 it renews as it goes.
+
+One bad loan never holds up the book: a loan whose close fails, or whose case cannot open,
+becomes an incident (app/workflow/incidents.py) and is passed over until someone retries it;
+every other loan closes and the date moves on. A retry closes the loan for every date it missed.
 """
 import logging
 from datetime import date, timedelta
@@ -17,9 +21,9 @@ from flask import current_app
 from . import clock
 from .audit import record_event
 from .audit.service import log_head
-from .errors import AppError, ValidationFailed
+from .errors import Conflict, NotFound, ValidationFailed
 from .extensions import db
-from .inbox.service import latest_case_starts, open_case_keys, start_system_process
+from .inbox.service import latest_case_starts, launch_system_process, open_case_keys, start_system_process
 from .inbox.supervision import escalate_overdue_tasks
 from .inbox.timers import fire_due_timers
 from .loan_rules import floor_for, provision_rate_for
@@ -27,7 +31,9 @@ from .loans.classification import SEVERITY, is_worse, raise_to_floors
 from .loans.collection import overdue_episode_start
 from .loans.daily_close import (
     close_current_loans,
+    close_loan,
     close_overdue_loans,
+    overdue_loan_ids,
     post_interest_falling_due,
 )
 from .loans.inspection import inspection_candidates
@@ -37,6 +43,7 @@ from .loans.reminders import send_due_reminders
 from .locks import exclusive
 from .transaction import transactional
 from .workflow.decisions import decision
+from .workflow.incidents import TRANSIENT, Site, held_business_keys, run_isolated
 
 log = logging.getLogger(__name__)
 COB_LOCK = "close_of_business"
@@ -44,6 +51,9 @@ TIMERS_WAIT_SECONDS = 120  # the timer job of another node may be firing; the cl
 CLASSIFICATION_PROCESS = "classification_review"
 COLLECTION_PROCESS = "collection_escalation"
 INSPECTION_PROCESS = "post_loan_inspection"
+# Incident kinds: a loan's close for a date failed; a case the close opens for a loan did not start.
+CLOSE_OF_BUSINESS = "close_of_business"
+CASE_START = "case_start"
 
 
 @transactional
@@ -60,16 +70,43 @@ def _begin(on: date):
 
 
 @transactional
-def _close_overdue_chunk(on: date):
-    closed = close_overdue_loans(on, current_app.config["COB_CHUNK_SIZE"])
+def _close_overdue_chunk(on: date, only=None):
+    closed = close_overdue_loans(on, current_app.config["COB_CHUNK_SIZE"], held_business_keys(CLOSE_OF_BUSINESS),
+                                 only)
     db.session.get(CobRun, on).loans_closed += closed
     return closed
+
+
+def _close_one_by_one(on: date):
+    """The next chunk's loans, each in a transaction of its own: the one at fault becomes an incident."""
+    ids = overdue_loan_ids(on, current_app.config["COB_CHUNK_SIZE"], held_business_keys(CLOSE_OF_BUSINESS))
+    chunk = db.session.execute(db.select(Loan.id, Loan.business_key).where(Loan.id.in_(ids))).all()
+    for loan_id, business_key in chunk:
+        run_isolated(Site(CLOSE_OF_BUSINESS, "daily_close", business_key=business_key), _close_overdue_chunk, on,
+                     [loan_id])
+    return len(chunk)
+
+
+def _close_overdue(on: date, lease):
+    """Loans with something overdue, a chunk per transaction; a chunk that fails is closed again
+    loan by loan, so only the loan at fault is held back."""
+    while True:
+        try:
+            closed = _close_overdue_chunk(on)
+        except TRANSIENT:
+            raise
+        except Exception:  # noqa: BLE001 - one loan of the chunk, most likely: find it
+            log.warning("a chunk of the close of %s failed; closing its loans one by one", on, exc_info=True)
+            closed = _close_one_by_one(on)
+        if not closed:
+            return
+        lease.renew()
 
 
 @transactional
 def _close_current_loans(on: date):
     post_interest_falling_due(on)
-    db.session.get(CobRun, on).loans_closed += close_current_loans(on)
+    db.session.get(CobRun, on).loans_closed += close_current_loans(on, held_business_keys(CLOSE_OF_BUSINESS))
 
 
 @transactional
@@ -87,28 +124,39 @@ def _finish(on: date):
     return run
 
 
+def _case_data(loan_id):
+    return {"loan_id": loan_id, "loan": loan_facts(get_loan(loan_id))}
 
-def _open_cases(process_key, wanted):
-    """Start `process_key` for each (loan id, business key, reason) that has no open case yet.
 
-    Each start is its own transaction; one loan whose case cannot start is logged and skipped,
-    so it cannot hold up the close of every other loan.
+def _start_case(process_key, loan_id, business_key, reason):
+    start_system_process(process_key, _case_data(loan_id), business_key, reason=reason)
+
+
+def _open_cases(process_key):
+    """Start `process_key` for each loan its finder names that has no open case yet.
+
+    Each start is its own transaction. A loan whose case cannot start becomes an incident, and
+    later closes pass it over until the incident is retried, so it holds up no other loan.
     """
-    busy = open_case_keys(process_key)
-    for loan_id, business_key, reason in wanted:
-        if business_key in busy:
+    passed_over = open_case_keys(process_key) | held_business_keys(CASE_START, process_key)
+    for loan_id, business_key, reason in CASE_FINDERS[process_key]():
+        if business_key in passed_over:
             continue
         try:
-            start_system_process(process_key, {"loan_id": loan_id, "loan": loan_facts(get_loan(loan_id))},
-                                 business_key, reason=reason)
-        except AppError as err:
-            log.error("%s not opened for %s: %s", process_key, business_key, err.message)
+            run_isolated(Site(CASE_START, "start", process_key=process_key, business_key=business_key),
+                         _start_case, process_key, loan_id, business_key, reason)
+        except Conflict as err:  # changed meanwhile: the next close tries again
+            log.warning("%s not opened for %s now: %s", process_key, business_key, err.message)
+
+
+def _below_floor(loans):
+    return [loan.id for loan in loans
+            if (floor := floor_for(loan.dpd)) in SEVERITY and is_worse(floor, loan.classification)]
 
 
 @transactional
 def _raise_to_floors(on: date):
-    below = [loan.id for loan in delinquent_loans()
-             if (floor := floor_for(loan.dpd)) in SEVERITY and is_worse(floor, loan.classification)]
+    below = _below_floor(delinquent_loans())
     return raise_to_floors(below, floor_for, provision_rate_for, on) if below else []
 
 
@@ -140,27 +188,58 @@ def _inspections_due():
             yield loan_id, business_key, "post-loan inspection due"
 
 
+# What each case the close opens is opened for: (loan id, business key, reason).
+CASE_FINDERS = {CLASSIFICATION_PROCESS: _floors_to_confirm, COLLECTION_PROCESS: _new_overdue_episodes,
+                INSPECTION_PROCESS: _inspections_due}
+
+
 def apply_classification_floors(on: date):
     """Raise loans to their floor, then open a review of each class the floor set."""
     _raise_to_floors(on)
-    _open_cases(CLASSIFICATION_PROCESS, _floors_to_confirm())
+    _open_cases(CLASSIFICATION_PROCESS)
 
 
 def open_collection_cases():
     """One collection case per overdue episode of a loan."""
-    _open_cases(COLLECTION_PROCESS, _new_overdue_episodes())
+    _open_cases(COLLECTION_PROCESS)
 
 
 def open_inspections():
     """Each post-loan inspection the schedule table says is due."""
-    _open_cases(INSPECTION_PROCESS, _inspections_due())
+    _open_cases(INSPECTION_PROCESS)
+
+
+def close_held_loan(business_key):
+    """Retrying a loan's close (inside the caller's transaction): every date it missed through the
+    business date, one after another so that no day's penalty is skipped, then its class floor."""
+    loan = db.session.execute(db.select(Loan).where(Loan.business_key == business_key)).scalar_one_or_none()
+    if loan is None:
+        raise NotFound(f"no loan {business_key}")
+    today = clock.business_date()
+    day = loan.last_cob_date + timedelta(days=1) if loan.last_cob_date else today
+    while day <= today:
+        close_loan(day, loan.id)
+        day += timedelta(days=1)
+    db.session.refresh(loan)
+    if _below_floor([loan]):
+        raise_to_floors([loan.id], floor_for, provision_rate_for, today)
+
+
+def open_held_case(process_key, business_key):
+    """Retrying a case the close could not open (inside the caller's transaction): open it if the
+    close still wants it and no case is open meanwhile."""
+    if business_key in open_case_keys(process_key):
+        return
+    for loan_id, key, reason in CASE_FINDERS[process_key]():
+        if key == business_key:
+            launch_system_process(process_key, _case_data(loan_id), business_key, reason)
+            return
 
 
 def _close_date(on: date, lease):
     if _begin(on):
         return db.session.get(CobRun, on), False
-    while _close_overdue_chunk(on):
-        lease.renew()
+    _close_overdue(on, lease)
     _close_current_loans(on)
     _send_due_reminders(on)
     apply_classification_floors(on)

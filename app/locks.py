@@ -107,5 +107,10 @@ def exclusive(name, ttl=timedelta(minutes=10), wait=0.0):
     lease = Lease(name, token, ttl)
     try:
         yield lease
+    except BaseException:
+        # Whatever escaped the job, its open unit of work goes first: on SQLite a write left
+        # pending would keep the release below waiting on the database lock.
+        db.session.rollback()
+        raise
     finally:
         lease.release()

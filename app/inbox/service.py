@@ -54,10 +54,13 @@ def launch_process(process_key, data, actor, business_key=None):
 start_process = transactional(launch_process)
 
 
-@transactional
-def start_system_process(process_key, data, business_key, reason):
-    """Start a process on the system's own account (close of business), bypassing the start lane."""
+def launch_system_process(process_key, data, business_key, reason):
+    """Start a process on the system's own account (close of business), bypassing the start lane,
+    inside the caller's transaction."""
     return _launch(process_key, data, "system", business_key, reason)
+
+
+start_system_process = transactional(launch_system_process)
 
 
 def _launch(process_key, data, username, business_key, reason=None):

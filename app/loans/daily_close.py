@@ -20,8 +20,15 @@ ZERO = Decimal("0.00")
 LOANS = Loan.__table__
 
 
-def _not_closed_for(on: date):
-    return db.and_(Loan.status == "active", db.or_(Loan.last_cob_date.is_(None), Loan.last_cob_date < on))
+def _not_closed_for(on: date, held=(), only=None):
+    """Active loans not closed for `on` yet: but those whose business key is `held` back, and of the
+    loan ids `only` names (when given)."""
+    condition = db.and_(Loan.status == "active", db.or_(Loan.last_cob_date.is_(None), Loan.last_cob_date < on))
+    if held:
+        condition = db.and_(condition, Loan.business_key.notin_(held))
+    if only is not None:
+        condition = db.and_(condition, Loan.id.in_(only))
+    return condition
 
 
 def unpaid_before(on: date):
@@ -31,10 +38,11 @@ def unpaid_before(on: date):
                                                      Installment.paid_interest < Installment.interest))
 
 
-def _overdue_loan_ids(on: date, limit: int):
+def overdue_loan_ids(on: date, limit: int, held=(), only=None):
+    """The next `limit` loans with something overdue that are not closed for `on` yet."""
     return db.session.execute(
         db.select(Installment.loan_id).join(Loan, Loan.id == Installment.loan_id)
-        .where(_not_closed_for(on), unpaid_before(on))
+        .where(_not_closed_for(on, held, only), unpaid_before(on))
         .group_by(Installment.loan_id).order_by(Installment.loan_id).limit(limit)).scalars().all()
 
 
@@ -52,9 +60,9 @@ def _overdue_positions(loan_ids, on: date):
     return positions
 
 
-def close_overdue_loans(on: date, limit: int) -> int:
+def close_overdue_loans(on: date, limit: int, held=(), only=None) -> int:
     """Bring the next `limit` loans with something overdue to `on`; return how many (0: none left)."""
-    ids = _overdue_loan_ids(on, limit)
+    ids = overdue_loan_ids(on, limit, held, only)
     if not ids:
         return 0
     # Locked before they are read: a repayment posted meanwhile waits, or is seen whole.
@@ -106,12 +114,19 @@ def post_interest_falling_due(on: date) -> int:
     return len(postings)
 
 
-def close_current_loans(on: date) -> int:
+def close_loan(on: date, loan_id: int) -> None:
+    """Close one loan for `on`, as the whole book's close would have: overdue or current."""
+    close_overdue_loans(on, 1, only=[loan_id])
+    close_current_loans(on, only=[loan_id])
+
+
+def close_current_loans(on: date, held=(), only=None) -> int:
     """Every loan with nothing overdue, in one statement: zero days past due, closed for `on`.
 
-    Runs after the overdue chunks, so what is left not closed for `on` owes nothing overdue.
+    Runs after the overdue chunks, so what is left not closed for `on` owes nothing overdue; a loan
+    held back (whose overdue close failed) stays as it was.
     """
     return db.session.execute(
-        db.update(Loan).where(_not_closed_for(on))
+        db.update(Loan).where(_not_closed_for(on, held, only))
         .values(dpd=0, overdue_amount=ZERO, overdue_as_of=on, last_cob_date=on)
         .execution_options(synchronize_session=False)).rowcount

@@ -29,6 +29,7 @@ def init_web(app):
         customer_pages,
         designer_pages,
         i18n,
+        incident_pages,
         loan_pages,
         pages,
         product_pages,

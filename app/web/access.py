@@ -32,10 +32,26 @@ def roles_required(*roles):
     return decorate
 
 
+def allowed_when(check):
+    """Guard a page with `check(user)`, e.g. a role flag rather than role codes; the menu reads it too."""
+    def decorate(view):
+        @functools.wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if not check(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+        guarded.allowed_for = check
+        return guarded
+    return decorate
+
+
 def may_open(endpoint):
     """Whether the signed-in user may open a page: it exists and they hold one of its roles."""
     view = current_app.view_functions.get(endpoint)
     if view is None or not current_user.is_authenticated:
         return False
+    if getattr(view, "allowed_for", None):
+        return view.allowed_for(current_user)
     required = getattr(view, "required_roles", None)
     return required is None or bool(current_user.role_codes & required)

@@ -1,8 +1,9 @@
 """/cases/<business_key>: the whole case in one place — customer, application and scoring, every
-process of the case and where it stands, the open tasks, the trail of decisions, documents, loan."""
+process of the case and where it stands, the open tasks, the trail of decisions, documents, loan;
+to supervisors and designers, its open incidents."""
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from ..documents.models import Document
 from ..documents.service import (
@@ -17,6 +18,7 @@ from ..extensions import db
 from ..inbox.models import HumanTask
 from ..inbox.rules import may_see_case
 from ..inbox.trail import case_trail
+from ..incidents import handles_incidents, list_incidents
 from ..loans.models import Loan, LoanApplication
 from ..transaction import transactional
 from ..workflow.models import ProcessInstance
@@ -45,7 +47,8 @@ def _case(business_key):
 def case_page(business_key):
     case = _case(business_key)
     _require_case_visible(business_key)
-    return render_template("case.html", document_kinds=KINDS, **case)
+    shown = list_incidents(actor(), business_key=business_key) if handles_incidents(current_user) else []
+    return render_template("case.html", document_kinds=KINDS, incidents=shown, **case)
 
 
 def _require_case_visible(business_key):

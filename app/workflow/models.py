@@ -37,3 +37,28 @@ class ProcessInstance(db.Model):
     definition = db.relationship(ProcessDefinition)
     # A lost race on the same instance raises StaleDataError instead of stepping twice.
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+class Incident(db.Model):
+    """A step that failed, or overran, with nobody there to see it: a timer, a service task or a step
+    of a scheduled job, for one instance (or one business key, when the failed step was to start
+    or close one). It holds that step back until someone retries or cancels it."""
+    __tablename__ = "incident"
+    id = db.Column(db.Integer, primary_key=True)
+    kind = db.Column(db.String(32), nullable=False)          # the job that met it: timer, close_of_business …
+    instance_id = db.Column(db.ForeignKey("process_instance.id"), index=True)
+    process_key = db.Column(db.String(128))
+    business_key = db.Column(db.String(64), index=True)
+    element_id = db.Column(db.String(128), nullable=False)   # the timer, task or job step
+    error = db.Column(db.Text, nullable=False)               # user-safe; the traceback is in the log
+    status = db.Column(db.String(16), nullable=False, index=True)  # open, resolved, cancelled
+    attempts = db.Column(db.Integer, nullable=False)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False)  # business clock, like every row
+    logged_at = db.Column(db.DateTime(timezone=True), nullable=False)   # wall clock: where the log has it
+    resolved_by = db.Column(db.String(64))
+    resolved_at = db.Column(db.DateTime(timezone=True))
+    lock_version = db.Column(db.Integer, nullable=False)
+
+    instance = db.relationship(ProcessInstance)
+    # Two people retrying (or cancelling) at once: one wins, the other gets 409.
+    __mapper_args__ = {"version_id_col": lock_version}
