@@ -20,12 +20,21 @@ class Config:
     PROCESSES_DIR = os.environ.get("PROCESSES_DIR", str(BASE_DIR / "processes"))
     FORMS_DIR = os.environ.get("FORMS_DIR", str(BASE_DIR / "forms"))
     # Designers' scripts run in worker processes: how many stay ready per app process, and the
-    # CPU seconds, wall seconds and memory one script may use; the task data it may leave.
+    # CPU seconds, wall seconds and memory one script may use; the task data it may leave, and
+    # all the task data of one instance (every task's copy counted).
     SCRIPT_WORKERS = int(os.environ.get("SCRIPT_WORKERS", 2))
     SCRIPT_CPU_SECONDS = int(os.environ.get("SCRIPT_CPU_SECONDS", 2))
     SCRIPT_WALL_SECONDS = int(os.environ.get("SCRIPT_WALL_SECONDS", 5))
     SCRIPT_MEMORY_MB = int(os.environ.get("SCRIPT_MEMORY_MB", 512))
     TASK_DATA_MAX_KB = int(os.environ.get("TASK_DATA_MAX_KB", 1024))
+    # Engine bounds on valid diagrams (processes/README.md): how deep calls nest, instances of a
+    # multi-instance or loop, outgoing flows of one element, repetitions of a timer cycle and the
+    # shortest interval between them (ISO-8601, on the business clock).
+    ENGINE_MAX_CALL_DEPTH = int(os.environ.get("ENGINE_MAX_CALL_DEPTH", 10))
+    ENGINE_MAX_INSTANCES = int(os.environ.get("ENGINE_MAX_INSTANCES", 1000))
+    ENGINE_MAX_BRANCHES = int(os.environ.get("ENGINE_MAX_BRANCHES", 100))
+    ENGINE_MAX_TIMER_CYCLES = int(os.environ.get("ENGINE_MAX_TIMER_CYCLES", 1000))
+    ENGINE_MIN_TIMER_INTERVAL = os.environ.get("ENGINE_MIN_TIMER_INTERVAL", "PT1M")
     # The audit chain's key (HMAC), held outside the database; without it a key file in instance/
     # is made (development). The close of business appends the chain's head to AUDIT_HEAD_LOG.
     AUDIT_KEY = os.environ.get("AUDIT_KEY")
@@ -50,11 +59,10 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # Failed log-ins allowed per address and username (API and login page together).
+    # Failed log-ins allowed per address and username, and per address alone (API and login page
+    # together, counted in the database so every worker and node sees them).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
-    # In-memory counters are per worker process; memcached:// or redis:// share them.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "30 per 15 minutes")
     BABEL_DEFAULT_LOCALE = "zh_CN"
     LANGUAGES = ("zh_CN", "en")
 
@@ -71,8 +79,9 @@ class TestConfig(Config):
     SCRIPT_CPU_SECONDS = 1  # hostile scripts are stopped sooner
     SCHEDULER_ENABLED = False
     WTF_CSRF_ENABLED = False
-    # The suite logs many users in; tests of the throttle lower it for themselves.
+    # The suite logs many users in; tests of the throttle lower the limits for themselves.
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "1000 per minute"
 
 
 class ProductionConfig(Config):

@@ -2,14 +2,14 @@
 import logging
 
 from flask import Flask
-from limits import parse_many
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, config_for
 
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, login_manager, migrate
 from .input_guard import refuse_hostile_input
+from .strict_json import StrictJSONProvider
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,7 @@ def _import_models():
     )
     from .audit import models as _a  # noqa: F401
     from .auth import models as _u  # noqa: F401
+    from .auth import throttle as _t  # noqa: F401
     from .documents import models as _d  # noqa: F401
     from .inbox import models as _i  # noqa: F401
     from .loans import models as _l  # noqa: F401
@@ -60,6 +61,7 @@ def _start_serving_once(app):
 
 def _deploy_processes():
     from .deployment import DeployRefused, deploy_folder
+    from .errors import Conflict
     if inspect(db.engine).has_table("process_definition"):
         try:
             created = deploy_folder("system")
@@ -67,12 +69,15 @@ def _deploy_processes():
                 log.info("deployed %s version %s", row.key, row.version)
         except DeployRefused as err:
             log.error("process files not deployed: %s", err.details.get("problems"))
-        except Exception:  # another worker deploying at the same moment, most likely
-            log.warning("deploy at start-up skipped", exc_info=True)
+        except Conflict as err:  # another node stored the same new versions at the same moment
+            log.warning("deploy at start-up left to another node: %s", err.message)
+        except Exception:  # noqa: BLE001 - a fault: logged whole; the versions deployed before still serve
+            log.exception("deploy at start-up failed")
 
 
 def create_app(config=None):
     app = Flask(__name__, instance_path=str(BASE_DIR / "instance"))
+    app.json = StrictJSONProvider(app)
     app.config.from_object(config or config_for())
     (BASE_DIR / "instance").mkdir(exist_ok=True)
 
@@ -80,9 +85,9 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
-    parse_many(app.config["LOGIN_RATE_LIMIT"])  # a typo in the setting stops start-up, not every log-in
     _import_models()
+    from .auth.throttle import check_settings
+    check_settings(app.config)
 
     from . import handlers  # noqa: F401 - registers the service-task handlers
     from .clock import now as business_now

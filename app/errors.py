@@ -31,3 +31,13 @@ class NotFound(AppError):
 class Conflict(AppError):
     status = 409
     code = "conflict"
+
+
+class TooManyRequests(AppError):
+    """Refused for a while; `retry_after` (seconds) also goes out as the Retry-After header."""
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message, retry_after):
+        super().__init__(message, {"retry_after": retry_after})
+        self.retry_after = retry_after

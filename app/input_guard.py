@@ -1,10 +1,12 @@
-"""Input no handler should ever see: NUL characters, lone surrogates, absurd nesting and numbers
-too long to read are refused with a 400 before any view (or the database driver) meets them,
-instead of a 500 or a RecursionError."""
+"""Input no handler should ever see: NUL characters, lone surrogates, absurd nesting, numbers
+too long to read and NaN or Infinity (not JSON) are refused with a 400 before any view (or the
+database driver) meets them, instead of a 500 or a RecursionError."""
 import json
 
 from flask import request
 from werkzeug.exceptions import BadRequest
+
+from .strict_json import NotJson, loads
 
 MAX_INPUT_DEPTH = 32  # real forms nest three or four levels
 
@@ -34,9 +36,11 @@ def refuse_hostile_input(app):
         sent = [request.path, request.args.to_dict(flat=False), request.form.to_dict(flat=False)]
         if request.is_json:
             try:
-                sent.append(json.loads(request.get_data(cache=True) or b"null"))
+                sent.append(loads(request.get_data(cache=True) or b"null"))
             except json.JSONDecodeError:
                 pass  # malformed JSON: the view answers with its documented 400
+            except NotJson as err:  # the views' parser would take it: answered as malformed JSON here
+                raise BadRequest(str(err)) from err
             except RecursionError as err:
                 raise BadRequest("the input is nested too deeply") from err
             except ValueError as err:  # a number of thousands of digits: Python refuses to read it

@@ -69,12 +69,13 @@ def init_api(app):
         customers,
         designer,
         documents,
+        incidents,
         loans,
         processes,
         supervision,
         tasks,
     )
-    for module in (auth_routes, processes, designer, tasks, supervision, customers, loans, documents):
+    for module in (auth_routes, processes, designer, tasks, supervision, incidents, customers, loans, documents):
         csrf.exempt(module.blp)  # token-authenticated: no cookies, so no CSRF
         api.register_blueprint(module.blp, url_prefix="/api")
     register_error_handlers(app)

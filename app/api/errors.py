@@ -1,14 +1,12 @@
 """Every API error leaves as {"error": {"code", "message", "details"}}; never a traceback."""
 import logging
-import time
+import uuid
 
 from flask import jsonify, request
-from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import AppError
-from ..extensions import limiter
+from ..errors import AppError, TooManyRequests
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
@@ -38,22 +36,11 @@ def _malformed_json():
         return False
 
 
-def _too_many_requests():
-    breached = limiter.current_limit
-    retry_after = max(1, int(breached.reset_at - time.time())) if breached else 60
-    return error_response(429, "too_many_requests", "too many failed attempts; try again later",
-                          {"retry_after": retry_after})
-
-
 def register_error_handlers(app):
     def handle_http_exception(error):
         if not request.path.startswith("/api"):
-            if error.response is not None:  # a page prepared its own answer (the login throttle)
-                return error.response
             from ..web.errors import render_http_error
             return render_http_error(error)
-        if isinstance(error, RateLimitExceeded):
-            return _too_many_requests()
         data = getattr(error, "data", None) or {}
         if error.code == 422 and "messages" in data:
             return error_response(422, "validation_failed", "the request has invalid fields",
@@ -72,7 +59,10 @@ def register_error_handlers(app):
     @app.errorhandler(AppError)
     def handle_app_error(error):
         if request.path.startswith("/api"):
-            return error_response(error.status, error.code, error.message, error.details)
+            response = error_response(error.status, error.code, error.message, error.details)
+            if isinstance(error, TooManyRequests):
+                response.headers["Retry-After"] = str(error.retry_after)
+            return response
         from ..web.errors import render_app_error
         return render_app_error(error)
 
@@ -89,8 +79,12 @@ def register_error_handlers(app):
                 response = render_unavailable()
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        # A fault of ours: the traceback goes to the log under an id the user can quote, never to them.
+        incident = uuid.uuid4().hex[:12]
+        log.error("incident %s: unexpected error on %s %s", incident, request.method, request.path, exc_info=error)
         if request.path.startswith("/api"):
-            return error_response(500, "internal_error", "something went wrong; nothing was saved")
+            return error_response(500, "internal_error",
+                                  f"something went wrong; nothing was saved; incident {incident}",
+                                  {"incident_id": incident})
         from ..web.errors import render_unexpected
-        return render_unexpected()
+        return render_unexpected(incident)

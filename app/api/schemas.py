@@ -261,3 +261,28 @@ class DiagramSchema(Schema):
     files = fields.Dict(keys=fields.Str(), values=fields.Str())
     completed = fields.List(fields.Str())
     active = fields.List(fields.Str())
+
+
+class IncidentSchema(Schema):
+    id = fields.Int()
+    kind = fields.Str(metadata={"description": "the job that met it: timer, close_of_business, case_start"})
+    instance_id = fields.Int(allow_none=True)
+    process_key = fields.Str(allow_none=True)
+    business_key = fields.Str(allow_none=True)
+    element_id = fields.Str(metadata={"description": "the timer, task or job step that failed"})
+    error = fields.Str()
+    status = fields.Str(metadata={"description": "open, resolved or cancelled"})
+    attempts = fields.Int()
+    created_at = UtcDateTime(metadata={"description": "on the business clock"})
+    logged_at = UtcDateTime(metadata={"description": "on the wall clock: where the server log has the traceback"})
+    resolved_by = fields.Str(allow_none=True)
+    resolved_at = UtcDateTime(allow_none=True)
+
+
+class IncidentArgs(Schema):
+    status = fields.Str(load_default="open", validate=validate.OneOf(["open", "resolved", "cancelled"]))
+    business_key = fields.Str(validate=validate.Length(max=64))
+
+
+class CancelIncidentRequest(ReleaseRequest):
+    """Why the instance is cancelled (kept with the audit event)."""

@@ -11,8 +11,8 @@ def render_http_error(error):
     return render_template("error.html", status=error.code, message=None, details={}), error.code
 
 
-def render_unexpected():
-    return render_template("error.html", status=500, message=None, details={}), 500
+def render_unexpected(incident):
+    return render_template("error.html", status=500, message=None, details={}, incident=incident), 500
 
 
 def render_unavailable():

@@ -6,8 +6,10 @@ property's `confirmValues` asks for confirmation before the form is sent (a deci
 the case back).
 """
 import json
+import math
 from dataclasses import dataclass, field
 
+from ..strict_json import loads
 from .words import bilingual
 
 LONG_TEXT_NAMES = {"notes", "comment", "reasons", "findings", "reason", "evidence", "missing_documents",
@@ -73,14 +75,17 @@ def form_fields(schema, values=None, errors=None):
 def _typed(kind, raw):
     if kind == "integer":
         return int(raw) if raw.lstrip("-").isdigit() else raw
+    # What does not read as a finite number or as JSON stays text, for the schema to refuse at its field:
+    # float() and json.loads() would take "nan" and "Infinity", which no JSON can carry on.
     if kind == "number":
         try:
-            return float(raw)
+            number = float(raw)
         except ValueError:
             return raw
+        return number if math.isfinite(number) else raw
     if kind == "json":
         try:
-            return json.loads(raw)
+            return loads(raw)
         except ValueError:
             return raw
     return raw

@@ -69,6 +69,7 @@ REFUSALS = [
      "This task was completed meanwhile."),
     (r"someone else changed this case first; reload and try again|the case is busy; try again",
      "Someone else changed this case at the same moment. Reload and try again."),
+    (r"only supervisors and process designers .*", "Only supervisors and process designers may do this."),
     (r"only supervisors .*", "Only supervisors may do this."),
     (r"only the assignee or a supervisor may release this task|only the person holding the task may delegate it",
      "Only the person holding the task may do this."),
@@ -76,6 +77,9 @@ REFUSALS = [
     (r".* needs the approval of the (?P<role>\w+) level first", "The %(role)s level has not approved this yet."),
     (r".* needs different people at each level", "Each level must be approved by a different person."),
     (r".* does not exist|no deployed process .*", "This record does not exist."),
+    (r"incident \d+ is already \w+", "This incident was handled meanwhile."),
+    (r"this step is on no process instance: .*",
+     "This step belongs to no process: retry it once its cause is fixed."),
 ]
 COMPILED_REFUSALS = [(re.compile(pattern), sentence) for pattern, sentence in REFUSALS]
 STATUS_SENTENCES = {400: "The request could not be read.", 403: "You may not open this page or do this.",

@@ -19,7 +19,7 @@ from .. import clock
 from ..auth import service as auth
 from ..documents.models import Document
 from ..documents.service import KINDS as DOCUMENT_KINDS
-from ..errors import AppError, Conflict, Forbidden, ValidationFailed
+from ..errors import AppError, Conflict, Forbidden, TooManyRequests, ValidationFailed
 from ..extensions import db
 from ..inbox import queries, service, supervision
 from ..inbox.forms import load_form
@@ -47,18 +47,21 @@ def actor():
     return auth.actor_of(current_user)
 
 
-def too_many_attempts(_limit):
+def too_many_attempts(refusal):
     message = _("Too many failed log-in attempts. Please try again later.")
-    return make_response(render_template("login.html", error=message), 429)
+    response = make_response(render_template("login.html", error=message), 429)
+    response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@auth.login_throttle(on_breach=too_many_attempts)
 def login():
     error = None
     if request.method == "POST":
         try:
-            user = auth.authenticate(request.form.get("username"), request.form.get("password"))
+            user = auth.authenticate(request.form.get("username"), request.form.get("password"), request.remote_addr)
+        except TooManyRequests as refusal:
+            return too_many_attempts(refusal)
         except auth.Unauthorized:
             error = _("Wrong username or password.")
         else:

@@ -24,8 +24,12 @@ def _terms_from(form):
     terms, errors = {"name": form.get("name", "").strip(), "repayment_method": form.get("repayment_method"),
                      "prepayment_rule": form.get("prepayment_rule"), "active": form.get("active") == "on"}, {}
     try:
-        terms["annual_rate"] = Decimal(form.get("rate_percent", "").strip()) / 100
+        rate = Decimal(form.get("rate_percent", "").strip())
     except InvalidOperation:
+        rate = None
+    if rate is not None and rate.is_finite():  # NaN would make every comparison of the terms raise
+        terms["annual_rate"] = rate / 100
+    else:
         errors["annual_rate"] = [_("Give the annual rate in percent, e.g. 6.5")]
     for name in AMOUNTS:
         try:

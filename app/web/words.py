@@ -90,6 +90,10 @@ CODE_WORDS = {
     "unreachable": "Unreachable",
     "due_reminder": "Reminder before the due date",
     "overdue_notice": "Overdue notice",
+    "timer": "Timer",
+    "close_of_business": "Close of business",
+    "case_start": "Opening a case",
+    "resolved": "Resolved",
 }
 
 

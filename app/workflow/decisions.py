@@ -10,10 +10,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from flask import current_app
-from lxml import etree
 
 from ..extensions import db
-from .definitions import latest_definitions, read_sources
+from .definitions import latest_definitions, read_sources, read_xml
 from .engine import Parser, script_engine
 from .models import ProcessDefinition
 
@@ -55,7 +54,7 @@ def _find(decision_id):
             key = (decision_id, hash(text))
             if key not in _tables:
                 parser = Parser()
-                parser.add_dmn_xml(etree.fromstring(text.encode("utf-8")), filename=name)
+                parser.add_dmn_xml(read_xml(text), filename=name)
                 _tables[key] = _Table(parser.get_engine(decision_id, None))
             return _tables[key]
     raise LookupError(f"no decision '{decision_id}' deployed or in the processes folder")

@@ -1,6 +1,7 @@
 """Reading process files, turning them into specs, and storing each changed one as a new version."""
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,23 @@ from .models import ProcessDefinition
 
 SPIFF_NS = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 _spec_cache = {}
+# A DTD is how an XML file reaches other files or the network, or expands entities without end;
+# BPMN and DMN need none, so a file that declares one is refused before any parser reads it. What
+# may precede it (declaration, instructions, comments) is read to its first end mark: no backtracking.
+_DOCTYPE = re.compile(r"\ufeff?\s*(?:(?:<\?(?:[^?]|\?(?!>))*\?>|<!--(?:[^-]|-(?!->))*-->)\s*)*<!DOCTYPE")
+NO_DTD = "a document type declaration (<!DOCTYPE>) is not allowed in a process file"
+
+
+class DtdRefused(ValueError):
+    pass
+
+
+def read_xml(text):
+    """The element tree of a process file, loading nothing it names; DtdRefused if it has a DTD."""
+    if _DOCTYPE.match(text):
+        raise DtdRefused(NO_DTD)
+    return etree.fromstring(text.encode("utf-8"),
+                            etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
 
 
 @dataclass
@@ -91,12 +109,14 @@ def parse_sources(sources):
             problems.append(Problem(name, "", "file is empty"))
             continue
         try:
-            xml = etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+            xml = read_xml(text)
             if name.endswith(".dmn"):
                 parser.add_dmn_xml(xml, filename=name)
             else:
                 problems += _duplicate_ids(name, xml)
                 parser.add_bpmn_xml(xml, filename=name)
+        except DtdRefused as err:
+            problems.append(Problem(name, "", str(err)))
         except etree.XMLSyntaxError as err:
             problems.append(Problem(name, "", f"not well-formed XML: {err}"))
         except (ValidationException, SpiffWorkflowException) as err:
@@ -109,7 +129,7 @@ def parse_sources(sources):
 def _decision_files(parser, bpmn_texts):
     refs = set()
     for text in bpmn_texts:
-        root = etree.fromstring(text.encode("utf-8"))
+        root = read_xml(text)
         refs.update(r.strip() for r in root.xpath("//spiffworkflow:calledDecisionId/text()", namespaces=SPIFF_NS))
     return {parser.dmn_parsers[r].filename for r in refs if r in parser.dmn_parsers}
 

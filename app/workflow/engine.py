@@ -16,7 +16,9 @@ from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import AppError
+from .bounds import BOUNDED
 from .sandbox import SandboxEnvironment
+from .services import HandlerFailed
 
 
 class ExactServiceTask(ServiceTask):
@@ -43,18 +45,26 @@ class ScriptEngine(PythonScriptEngine):
     def call_service(self, task, **kwargs):
         try:
             return self.environment.call_service(task.data, **kwargs)
-        except (AppError, SpiffWorkflowException):
-            raise  # domain refusals reach the caller as they are
-        except Exception as err:
+        except (AppError, SpiffWorkflowException, HandlerFailed):
+            raise  # domain refusals, and our own faults, reach the caller as they are
+        except Exception as err:  # the diagram's: no such service, parameters it does not take
             raise WorkflowTaskException(f"{type(err).__name__}: {err}", task=task, exception=err)
 
 
 def _make_serializer():
     config = dict(SPIFF_CONFIG)
     config[ExactServiceTask] = config.pop(ServiceTask)
+    # Registered after the classes they extend, under the same names: stored specs are read back bounded.
+    config.update({bounded: config[extended] for bounded, extended in BOUNDED.items()})
     registry = BpmnWorkflowSerializer.configure(config)
-    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+    registry.register(Decimal, _decimal_to_dict, lambda v: Decimal(v["value"]))
     return BpmnWorkflowSerializer(registry)
+
+
+def _decimal_to_dict(value):
+    if not value.is_finite():  # NaN or Infinity: no amount, and no JSON number either
+        raise ValueError(f"Decimal('{value}') cannot be saved")
+    return {"value": str(value)}
 
 
 serializer = _make_serializer()
@@ -71,7 +81,7 @@ def dump_state(workflow):
     try:
         state = serializer.to_dict(workflow)
         state.pop("spec"), state.pop("subprocess_specs")
-        return json.dumps(state, cls=serializer._encoder_cls, separators=(",", ":"))
+        return json.dumps(state, cls=serializer._encoder_cls, separators=(",", ":"), allow_nan=False)
     finally:
         serializer.registry._encoder_mode = False
 

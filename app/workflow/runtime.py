@@ -11,10 +11,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import clock
 from ..errors import AppError, Conflict, NotFound
 from ..extensions import db
+from .bounds import check_instance_data
 from .definitions import latest_definition, spec_dicts
-from .engine import dump_state, load_state, script_engine, serializer
+from .engine import ExactServiceTask, dump_state, load_state, script_engine, serializer
 from .models import ProcessInstance
-from .services import Step, running_step
+from .services import HandlerFailed, Step, running_step
+from .task_data import storage_problem
 from .timers import next_timer_at
 
 
@@ -24,8 +26,22 @@ class ProcessError(AppError):
     code = "process_error"
 
 
+def _state(workflow):
+    """The state to store. Data it cannot hold (NaN, a set) that a diagram left, a decision's verdict
+    say, is the designer's to fix and named; left by a service handler, or found nowhere, it is ours."""
+    try:
+        return dump_state(workflow)
+    except (TypeError, ValueError) as err:
+        problems = ((task, storage_problem(task.data)) for task in workflow.get_tasks())
+        task, problem = next(((task, problem) for task, problem in problems if problem), (None, None))
+        if task is None or isinstance(task.task_spec, ExactServiceTask):
+            raise
+        where = task.task_spec.bpmn_id or task.task_spec.name
+        raise ProcessError(f"the process stopped at {where}: it left {problem}", {"element": [where]}) from err
+
+
 def _save(instance, workflow):
-    instance.state = dump_state(workflow)
+    instance.state = _state(workflow)
     instance.next_timer_at = next_timer_at(workflow)
     instance.serializer_version = serializer.VERSION
     if workflow.is_completed():
@@ -51,6 +67,7 @@ def _run_engine(instance, workflow, actor, action):
         with running_step(step):
             action()
             workflow.do_engine_steps()
+            check_instance_data(workflow)
     except AppError:
         raise
     except Exception as err:  # noqa: BLE001 - whatever a designer's file makes the engine raise
@@ -59,6 +76,8 @@ def _run_engine(instance, workflow, actor, action):
             # A lost race inside a service task (a duplicate ledger reference, a stale row):
             # the step's transaction turns it into 409, like the same error anywhere else.
             raise database_error from err
+        if isinstance(err, HandlerFailed):
+            raise  # a bug of ours, not the diagram's: the 500 that logs it
         # Engine errors name their task; others (a timer value that does not parse) do not.
         task_spec = getattr(err, "task_spec", None)
         where = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", "")

@@ -16,13 +16,13 @@ import builtins
 import copy
 import re
 import sys
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from . import script_workers
 from .services import call_service_handler
+from .task_data import storage_problem
 from .work_limits import (
     GUARDS,
     GuardWork,
@@ -154,16 +154,6 @@ def _traced(code, namespace):
 SAFE_BUILTINS = {name: getattr(builtins, name) for name in SAFE_BUILTIN_NAMES}
 SAFE_BUILTINS["range"] = bounded_range
 SAFE_GLOBALS = {"Decimal": Decimal}
-# Data a script may leave in the task; anything else (a generator, a range) would not survive saving.
-SCALAR_TYPES = (type(None), bool, int, float, str, Decimal, date, datetime, time, timedelta)
-
-
-def _plain(value):
-    if isinstance(value, (list, tuple, set)):
-        return all(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return all(_plain(k) and _plain(v) for k, v in value.items())
-    return isinstance(value, SCALAR_TYPES)
 
 
 class LocalSandbox(TaskDataEnvironment):
@@ -195,8 +185,10 @@ class LocalSandbox(TaskDataEnvironment):
                 continue
             if external_context and key in external_context:
                 continue
-            if (key not in context or context[key] is not value) and not _plain(value):
-                raise ScriptLimit(f"'{key}' holds a {type(value).__name__}; scripts may leave only plain data")
+            # Every value, not only new ones: a list the script appended to is the same object.
+            problem = storage_problem(value)
+            if problem:
+                raise ScriptLimit(f"'{key}' holds {problem}; scripts may leave only data that can be saved")
             context[key] = value
         for key in [k for k in context if k not in namespace]:
             del context[key]

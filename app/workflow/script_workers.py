@@ -21,15 +21,7 @@ import sys
 import threading
 from pathlib import Path
 
-from flask import current_app, has_app_context
-
-DEFAULTS = {"SCRIPT_WORKERS": 2, "SCRIPT_CPU_SECONDS": 2, "SCRIPT_WALL_SECONDS": 5, "SCRIPT_MEMORY_MB": 512,
-            "TASK_DATA_MAX_KB": 1024}
-
-
-def setting(name):
-    value = current_app.config.get(name) if has_app_context() else None
-    return DEFAULTS[name] if value is None else value
+from .settings import setting
 
 
 def _limit_memory(megabytes):

@@ -3,9 +3,16 @@
 The engine only knows names; app/handlers.py binds each name to a domain function. A handler
 receives the current step (instance, business key, actor), a copy of the task data and the
 evaluated operator parameters, and returns a dict stored in the task's result variable.
+
+A handler refuses with an AppError (a business rule: the user's to fix). Anything else it raises is
+a fault of ours, not of the diagram that called it: it leaves as HandlerFailed, which no layer turns
+into a task error.
 """
+import inspect
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+
+from ..errors import AppError
 
 _handlers = {}
 _current_step = ContextVar("current_step", default=None)
@@ -22,6 +29,14 @@ class Step:
 
 class UnknownService(LookupError):
     pass
+
+
+class WrongParameters(TypeError):
+    """The diagram passes parameters the handler does not take: the designer's to fix."""
+
+
+class HandlerFailed(RuntimeError):
+    """A handler failed with something other than a domain refusal: a bug of ours (the cause says which)."""
 
 
 def service_handler(name):
@@ -58,4 +73,14 @@ def call_service_handler(name, data, params):
     handler = _handlers.get(name)
     if handler is None:
         raise UnknownService(f"no service handler registered as '{name}'")
-    return handler(current_step(), data, **params)
+    step = current_step()
+    try:
+        inspect.signature(handler).bind(step, data, **params)
+    except TypeError as err:
+        raise WrongParameters(f"service '{name}' does not take these parameters: {err}") from None
+    try:
+        return handler(step, data, **params)
+    except (AppError, HandlerFailed):
+        raise
+    except Exception as err:
+        raise HandlerFailed(f"service handler '{name}' failed") from err

@@ -5,7 +5,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 
-from . import declarations
+from . import bounds, declarations
 from .definitions import Problem, build_processes, parse_sources
 from .engine import ExactServiceTask
 from .sandbox import UnsafeScript, check_source
@@ -95,6 +95,7 @@ def _task_problems(file, task_spec, known_roles, known_services, form_problems):
         found.append(Problem(file, element, f"service task names no registered handler '{task_spec.operation_name}'"))
     for label, source, mode in _expressions(task_spec):
         found.append(_expression_problem(file, element, source, mode, label))
+    found += [Problem(file, element, reason) for reason in bounds.spec_problems(task_spec)]
     found += _declaration_problems(file, element, task_spec)
     if isinstance(task_spec, ExclusiveGateway) and task_spec.default_task_spec is None \
             and any(c is None for c, _ in task_spec.cond_task_specs):
@@ -132,9 +133,11 @@ def validate_sources(sources, known_roles=None, known_services=(), form_problems
     processes, build_problems = build_processes(sources, parser)
     problems += build_problems
     for process in processes:
-        own_file = parser.process_parsers[process.key].filename
-        for task_spec in process.spec.task_specs.values():
-            problems += _task_problems(own_file, task_spec, known_roles, set(known_services), form_problems)
+        # Embedded subprocesses too: their tasks run like the process's own.
+        for spec in [process.spec, *process.subprocess_specs.values()]:
+            for task_spec in spec.task_specs.values():
+                problems += _task_problems(spec.file, task_spec, known_roles, set(known_services), form_problems)
+        problems += [Problem(*found) for found in bounds.call_problems(process.spec, process.subprocess_specs)]
     problems += _decision_problems(parser)
     unique = list(dict.fromkeys((p.file, p.element, p.reason) for p in problems))
     return [Problem(*p) for p in unique], processes
