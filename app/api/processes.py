@@ -1,10 +1,10 @@
 from flask_smorest import Blueprint
 
 from ..audit.models import AuditEvent
-from ..errors import NotFound
 from ..extensions import db
 from ..inbox import service
 from ..inbox.models import HumanTask
+from ..rows import get_row
 from ..workflow.definitions import latest_definitions
 from ..workflow.models import ProcessInstance
 from .schemas import DefinitionSchema, InstanceSchema, StartRequest
@@ -59,7 +59,4 @@ def start_instance(body):
 @rule(AUTHENTICATED)
 @blp.response(200, InstanceSchema)
 def get_instance(instance_id):
-    instance = db.session.get(ProcessInstance, instance_id)
-    if instance is None:
-        raise NotFound(f"process instance {instance_id} does not exist")
-    return instance_view(instance)
+    return instance_view(get_row(ProcessInstance, instance_id, "process instance"))

@@ -1,14 +1,11 @@
 """Finding a task, and refusing to act on one that is no longer open."""
-from ..errors import Conflict, NotFound
-from ..extensions import db
+from ..errors import Conflict
+from ..rows import get_row
 from .models import HumanTask
 
 
 def get_task(task_id):
-    task = db.session.get(HumanTask, task_id)
-    if task is None:
-        raise NotFound(f"task {task_id} does not exist")
-    return task
+    return get_row(HumanTask, task_id, "task")
 
 
 def require_open(task):

@@ -5,8 +5,9 @@ import unicodedata
 
 from .. import clock
 from ..audit import record_event
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
+from ..rows import get_row
 from .identity import (
     validate_phone,
     validate_resident_id,
@@ -112,10 +113,7 @@ def update_customer(customer_id, changes, actor):
 
 
 def get_customer(customer_id):
-    customer = db.session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound(f"customer {customer_id} does not exist")
-    return customer
+    return get_row(Customer, customer_id, "customer")
 
 
 def search_customers(text=None, customer_type=None):

@@ -1,14 +1,12 @@
 """Finding a loan, and locking it, for every step that acts on one."""
 from ..errors import NotFound
 from ..extensions import db
+from ..rows import get_row
 from .models import Installment, Loan
 
 
 def get_loan(loan_id):
-    loan = db.session.get(Loan, loan_id)
-    if loan is None:
-        raise NotFound(f"loan {loan_id} does not exist")
-    return loan
+    return get_row(Loan, loan_id, "loan")
 
 
 def lock_loans(loan_ids):

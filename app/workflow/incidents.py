@@ -12,8 +12,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from .. import clock
 from ..audit import record_event
-from ..errors import AppError, Conflict, NotFound
+from ..errors import AppError, Conflict
 from ..extensions import db
+from ..rows import get_row
 from ..transaction import transactional
 from .models import Incident, ProcessInstance
 
@@ -98,10 +99,7 @@ def held_business_keys(kind, process_key=None):
 
 
 def get_incident(incident_id):
-    incident = db.session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound(f"incident {incident_id} does not exist")
-    return incident
+    return get_row(Incident, incident_id, "incident")
 
 
 def require_open(incident):
