@@ -91,8 +91,8 @@ def create_app(config=None):
 
     from . import handlers  # noqa: F401 - registers the service-task handlers
     from .clock import now as business_now
-    from .workflow.timers import follow_clock
-    follow_clock(business_now)
+    from .workflow.spiff_adapter import install_business_clock
+    install_business_clock(business_now)
     from .auth.service import actor_by_username, overseer_usernames
     from .inbox.actors import use_directory
     use_directory(actor_by_username, overseer_usernames)

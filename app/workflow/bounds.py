@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.spiff.specs import defaults
 
 from .settings import setting
+from .spiff_adapter import instance_count, internal_data, set_internal_data
 
 
 def _data_size(data):
@@ -144,7 +145,7 @@ class _CountedInstances:
     """Multi-instance and loop tasks: each instance is counted, and its copy of the data weighed, before it is made."""
 
     def create_child(self, my_task, *args, **kwargs):
-        made = sum(1 for _ in self._instances(my_task))
+        made = instance_count(self, my_task)
         limit = setting("ENGINE_MAX_INSTANCES")
         if made >= limit:
             raise WorkflowTaskException(f"it would run more than {limit} times (ENGINE_MAX_INSTANCES)", task=my_task)
@@ -180,13 +181,13 @@ class CallActivity(defaults.CallActivity):
 class CycleTimerEventDefinition(timer.CycleTimerEventDefinition):
     def cycle_complete(self, my_task):
         # The first time, the cycle is worked out here, as SpiffWorkflow would, and checked.
-        if my_task._get_internal_data("event_value") is None:
+        if internal_data(my_task, "event_value") is None:
             value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
             cycles, start, interval = self.parse_iso_recurring_interval(value)
             reasons = cycle_reasons(cycles, interval)
             if reasons:
                 raise WorkflowTaskException("; ".join(reasons), task=my_task)
-            my_task._set_internal_data(event_value={
+            set_internal_data(my_task, event_value={
                 "cycles": cycles, "next": start.isoformat(), "duration": interval.total_seconds()})
         return super().cycle_complete(my_task)
 

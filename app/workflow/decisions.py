@@ -6,15 +6,17 @@ change applies to the batch exactly as it does to those processes. A decision no
 """
 import json
 import re
+from functools import partial
 from pathlib import Path
-from types import SimpleNamespace
 
 from flask import current_app
 
 from ..extensions import db
 from .definitions import latest_definitions, read_sources, read_xml
 from .engine import Parser, script_engine
+from .lru import app_cache
 from .models import ProcessDefinition
+from .spiff_adapter import evaluate_decision
 
 MAX_REMEMBERED = 100_000  # answers kept per table; a batch over a large book repeats its facts a lot
 
@@ -32,13 +34,8 @@ class _Table:
         if answer is None:
             if len(self.answers) >= MAX_REMEMBERED:
                 self.answers.clear()
-            answer = self.answers[key] = self.engine.result(
-                SimpleNamespace(data=data, workflow=SimpleNamespace(script_engine=script_engine)))
+            answer = self.answers[key] = evaluate_decision(self.engine, data, script_engine)
         return dict(answer)
-
-
-_tables = {}   # (decision id, source text hash) -> _Table
-_located = {}  # (decision id, catalogue) -> _Table
 
 
 def _candidate_files():
@@ -47,16 +44,18 @@ def _candidate_files():
     yield from read_sources(current_app.config["PROCESSES_DIR"]).items()
 
 
+def _parse(decision_id, name, text):
+    parser = Parser()
+    parser.add_dmn_xml(read_xml(text), filename=name)
+    return _Table(parser.get_engine(decision_id, None))
+
+
 def _find(decision_id):
     marker = re.compile(rf'<(\w+:)?decision\b[^>]*\bid="{re.escape(decision_id)}"')
     for name, text in _candidate_files():
         if name.endswith(".dmn") and marker.search(text):
-            key = (decision_id, hash(text))
-            if key not in _tables:
-                parser = Parser()
-                parser.add_dmn_xml(read_xml(text), filename=name)
-                _tables[key] = _Table(parser.get_engine(decision_id, None))
-            return _tables[key]
+            return app_cache("decision_tables").get((decision_id, hash(text)),
+                                                    partial(_parse, decision_id, name, text))
     raise LookupError(f"no decision '{decision_id}' deployed or in the processes folder")
 
 
@@ -74,7 +73,4 @@ def decision(decision_id):
     Look the table up once and call the function per row; rows with facts seen before, in this
     batch or an earlier one, are answered from memory until the table changes.
     """
-    key = (decision_id, _catalogue())
-    if key not in _located:
-        _located[key] = _find(decision_id)
-    return _located[key].decide
+    return app_cache("decision_lookups").get((decision_id, _catalogue()), lambda: _find(decision_id)).decide

@@ -13,10 +13,10 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from .. import clock
 from ..extensions import db
 from .engine import Parser, serializer
+from .lru import app_cache
 from .models import ProcessDefinition
 
 SPIFF_NS = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
-_spec_cache = {}
 # A DTD is how an XML file reaches other files or the network, or expands entities without end;
 # BPMN and DMN need none, so a file that declares one is refused before any parser reads it. What
 # may precede it (declaration, instructions, comments) is read to its first end mark: no backtracking.
@@ -234,7 +234,5 @@ def store_versions(processes, deployed_by=None):
 
 def spec_dicts(definition):
     """The serialized spec of a version, parsed once per process (versions never change)."""
-    key = (definition.id, definition.content_hash)
-    if key not in _spec_cache:
-        _spec_cache[key] = json.loads(definition.spec_json)
-    return _spec_cache[key]
+    return app_cache("spec_dicts").get((definition.id, definition.content_hash),
+                                       lambda: json.loads(definition.spec_json))

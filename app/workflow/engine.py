@@ -19,16 +19,7 @@ from ..errors import AppError
 from .bounds import BOUNDED
 from .sandbox import SandboxEnvironment
 from .services import HandlerFailed
-
-
-class ExactServiceTask(ServiceTask):
-    """Stores the handler's result as returned: no JSON round trip that would turn money into floats."""
-
-    def _execute(self, task):
-        task.data[self.result_variable] = task.workflow.script_engine.call_service(
-            task, operation_name=self.operation_name, operation_params=self.evaluate_params(task),
-        )
-        return True
+from .spiff_adapter import ExactServiceTask, encode_state
 
 
 class Parser(SpiffBpmnParser):
@@ -72,18 +63,8 @@ script_engine = ScriptEngine(environment=SandboxEnvironment())
 
 
 def dump_state(workflow):
-    """JSON of a workflow's state without its spec (kept once, on the definition row).
-
-    Mirrors BpmnWorkflowSerializer.serialize_json, whose encoder mode is what turns task
-    data such as Decimal into typed JSON; only the spec is left out.
-    """
-    serializer.registry._encoder_mode = True
-    try:
-        state = serializer.to_dict(workflow)
-        state.pop("spec"), state.pop("subprocess_specs")
-        return json.dumps(state, cls=serializer._encoder_cls, separators=(",", ":"), allow_nan=False)
-    finally:
-        serializer.registry._encoder_mode = False
+    """JSON of a workflow's state without its specs."""
+    return encode_state(serializer, workflow)
 
 
 def load_state(state_json, spec_dicts):

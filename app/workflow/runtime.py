@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import clock
 from ..errors import AppError, Conflict, NotFound
 from ..extensions import db
+from ..rows import get_row
 from .bounds import check_instance_data
 from .definitions import latest_definition, spec_dicts
 from .engine import ExactServiceTask, dump_state, load_state, script_engine, serializer
@@ -112,9 +113,7 @@ def start_instance(process_key, data, actor, business_key=None):
 
 
 def load(instance_id):
-    instance = db.session.get(ProcessInstance, instance_id)
-    if instance is None:
-        raise NotFound(f"process instance {instance_id} does not exist")
+    instance = get_row(ProcessInstance, instance_id, "process instance")
     return instance, load_state(instance.state, spec_dicts(instance.definition))
 
 

@@ -17,11 +17,14 @@ import copy
 import re
 import sys
 from decimal import Decimal
+from functools import partial
 
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from . import script_workers
+from .lru import LRU
 from .services import call_service_handler
+from .settings import DEFAULTS
 from .task_data import storage_problem
 from .work_limits import (
     GUARDS,
@@ -107,15 +110,16 @@ def check_source(source, mode="exec"):
     return tree
 
 
-_compiled = {}
+# Module-wide, not per app: a script worker has no app, and both are pure functions of the source.
+_compiled = LRU(DEFAULTS["ENGINE_CACHE_SIZE"])
+_plainness = LRU(DEFAULTS["ENGINE_CACHE_SIZE"])
 
 
 def _compile(source, mode):
-    key = (source, mode)
-    if key not in _compiled:
+    def make():
         tree = ast.fix_missing_locations(GuardWork().visit(check_source(source, mode)))
-        _compiled[key] = compile(tree, "<string>", mode)
-    return _compiled[key]
+        return compile(tree, "<string>", mode)
+    return _compiled.get((source, mode), make)
 
 
 _NOT_DEFINED = re.compile(r"name '.+' is not defined")
@@ -214,7 +218,6 @@ def run_locally(kind, source, context, external):
 PLAIN_NODES = (ast.Expression, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Name, ast.Load, ast.Constant,
                ast.Subscript, ast.Tuple, ast.List, ast.Set, ast.And, ast.Or, ast.Not, ast.USub, ast.Eq, ast.NotEq,
                ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot)
-_plainness = {}
 
 
 def _literal_decimal(node):
@@ -225,18 +228,16 @@ def _literal_decimal(node):
 
 def is_plain(expression):
     """A comparison of names, items and literals (Decimal("0.7") included), and nothing else."""
-    if expression not in _plainness:
-        if len(_plainness) > 10_000:
-            _plainness.clear()
-        try:
-            tree = ast.parse(expression, mode="eval")
-        except SyntaxError:
-            _plainness[expression] = False
-        else:
-            literals = {id(arg) for node in ast.walk(tree) if _literal_decimal(node) for arg in (node, node.func)}
-            _plainness[expression] = all(isinstance(node, PLAIN_NODES) or id(node) in literals
-                                         for node in ast.walk(tree))
-    return _plainness[expression]
+    return _plainness.get(expression, partial(_plain, expression))
+
+
+def _plain(expression):
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return False
+    literals = {id(arg) for node in ast.walk(tree) if _literal_decimal(node) for arg in (node, node.func)}
+    return all(isinstance(node, PLAIN_NODES) or id(node) in literals for node in ast.walk(tree))
 
 
 class SandboxEnvironment(LocalSandbox):

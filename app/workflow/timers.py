@@ -1,26 +1,5 @@
-"""BPMN timers on the business clock.
-
-SpiffWorkflow's timer events read `datetime.now`; pointing that module at a datetime whose
-`now()` asks the business clock lets tests and demos move time by moving the business date.
-"""
-from datetime import datetime
-
-from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
-
-_now = {"provider": None}
-
-
-class _ClockDatetime(datetime):
-    @classmethod
-    def now(cls, tz=None):
-        provider = _now["provider"]
-        return provider() if provider else datetime.now(tz)
-
-
-def follow_clock(provider):
-    """Make every BPMN timer use `provider()` (an aware datetime) as the current time."""
-    _now["provider"] = provider
-    spiff_timer.datetime = _ClockDatetime
+"""When a workflow's BPMN timers fire (they run on the business clock: spiff_adapter.install_business_clock)."""
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 
 def next_timer_at(workflow):
@@ -32,7 +11,7 @@ def next_timer_at(workflow):
             value = value.get("next")
         if isinstance(value, str):
             try:
-                moments.append(spiff_timer.TimerEventDefinition.get_datetime(value))
+                moments.append(TimerEventDefinition.get_datetime(value))
             except ValueError:
                 continue
     return min(moments) if moments else None

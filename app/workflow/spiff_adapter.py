@@ -1,0 +1,72 @@
+"""The one module that touches SpiffWorkflow's internals.
+
+Everything here relies on names SpiffWorkflow does not publish: private attributes, a private
+method override, a module-level `datetime` swapped for the business clock and a stand-in task
+for DMN evaluation. Keeping them together, checked by tests/workflow/test_spiff_adapter.py
+against the pinned version (requirements.txt), makes an upgrade fail in one place.
+"""
+import json
+from datetime import datetime
+from types import SimpleNamespace
+
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from SpiffWorkflow.spiff.specs.defaults import ServiceTask
+
+
+class ExactServiceTask(ServiceTask):
+    """Stores the handler's result as returned: no JSON round trip that would turn money into floats."""
+
+    def _execute(self, task):
+        task.data[self.result_variable] = task.workflow.script_engine.call_service(
+            task, operation_name=self.operation_name, operation_params=self.evaluate_params(task),
+        )
+        return True
+
+
+def encode_state(serializer, workflow):
+    """JSON of a workflow's state without its specs (kept once, on the definition row).
+
+    Mirrors BpmnWorkflowSerializer.serialize_json, whose encoder mode is what turns task
+    data such as Decimal into typed JSON; only the specs are left out.
+    """
+    serializer.registry._encoder_mode = True
+    try:
+        state = serializer.to_dict(workflow)
+        state.pop("spec"), state.pop("subprocess_specs")
+        return json.dumps(state, cls=serializer._encoder_cls, separators=(",", ":"), allow_nan=False)
+    finally:
+        serializer.registry._encoder_mode = False
+
+
+_clock = {"provider": None}
+
+
+class _ClockDatetime(datetime):
+    @classmethod
+    def now(cls, tz=None):
+        provider = _clock["provider"]
+        return provider() if provider else datetime.now(tz)
+
+
+def install_business_clock(provider):
+    """Make every BPMN timer of this process read `provider()` (an aware datetime) as the current time."""
+    _clock["provider"] = provider
+    spiff_timer.datetime = _ClockDatetime
+
+
+def evaluate_decision(engine, data, script_engine):
+    """The result of a parsed DMN decision for `data`, outside any workflow."""
+    return engine.result(SimpleNamespace(data=data, workflow=SimpleNamespace(script_engine=script_engine)))
+
+
+def internal_data(task, name):
+    return task._get_internal_data(name)
+
+
+def set_internal_data(task, **values):
+    task._set_internal_data(**values)
+
+
+def instance_count(task_spec, task):
+    """How many instances a multi-instance or loop task has made so far."""
+    return sum(1 for _ in task_spec._instances(task))
