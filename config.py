@@ -35,12 +35,15 @@ class Config:
     ENGINE_MAX_BRANCHES = int(os.environ.get("ENGINE_MAX_BRANCHES", 100))
     ENGINE_MAX_TIMER_CYCLES = int(os.environ.get("ENGINE_MAX_TIMER_CYCLES", 1000))
     ENGINE_MIN_TIMER_INTERVAL = os.environ.get("ENGINE_MIN_TIMER_INTERVAL", "PT1M")
+    ENGINE_CACHE_SIZE = int(os.environ.get("ENGINE_CACHE_SIZE", 256))  # entries per engine cache (specs, decisions)
     # The audit chain's key (HMAC), held outside the database; without it a key file in instance/
     # is made (development). The close of business appends the chain's head to AUDIT_HEAD_LOG.
     AUDIT_KEY = os.environ.get("AUDIT_KEY")
     AUDIT_HEAD_LOG = os.environ.get("AUDIT_HEAD_LOG")
     # Open tasks due within this many hours are marked "due soon" in the inbox.
     INBOX_DUE_SOON_HOURS = int(os.environ.get("INBOX_DUE_SOON_HOURS", 24))
+    # Task lists count this many tasks at most; beyond it they say "1,000+".
+    INBOX_COUNT_LIMIT = int(os.environ.get("INBOX_COUNT_LIMIT", 1000))
     # Uploaded documents, kept by content hash outside the database.
     DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(BASE_DIR / "instance" / "documents"))
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)

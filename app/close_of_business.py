@@ -251,7 +251,16 @@ def _close_date(on: date, lease):
     escalate_overdue_tasks()
     run = _finish(on)
     log_head(on.isoformat())  # after the close commits: against a rewrite of the database
+    refresh_planner_statistics()
     return run, True
+
+
+def refresh_planner_statistics():
+    """SQLite plans the inbox's queries by statistics it keeps only when asked; PostgreSQL keeps
+    its own up to date."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
 
 
 def close_dates_to(on: date | None = None):

@@ -66,6 +66,7 @@ class TaskDetailSchema(TaskSchema):
 
 class TaskPage(PageSchema):
     items = fields.List(fields.Nested(TaskSchema))
+    total_capped = fields.Bool(metadata={"description": "there are more tasks than total: counting stops there"})
 
 
 class TaskListArgs(PageArgs):

@@ -24,7 +24,9 @@ blp = Blueprint("tasks", __name__, description="The task inbox")
 def list_tasks(args):
     page, per_page = args.pop("page"), args.pop("per_page")
     items, total = queries.list_tasks(current_actor(), page=page, per_page=per_page, **args)
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    limit = queries.count_limit()
+    return {"items": items, "total": min(total, limit), "total_capped": total > limit, "page": page,
+            "per_page": per_page}
 
 
 def task_detail(task):

@@ -8,7 +8,8 @@ class HumanTask(db.Model):
     __table_args__ = (db.UniqueConstraint("instance_id", "task_guid", name="uq_human_task_instance_guid"),
                       # What the task list reads by: who holds an open task, and the order it lists them in.
                       db.Index("ix_human_task_status_assignee", "status", "assignee"),
-                      db.Index("ix_human_task_status_created", "status", "created_at", "id"))
+                      db.Index("ix_human_task_status_created", "status", "created_at", "id"),
+                      db.Index("ix_human_task_status_due", "status", "due_at", "id"))
     id = db.Column(db.Integer, primary_key=True)
     instance_id = db.Column(db.ForeignKey("process_instance.id"), nullable=False, index=True)
     task_guid = db.Column(db.String(36), nullable=False)
@@ -37,6 +38,8 @@ class HumanTask(db.Model):
     delegation_state = db.Column(db.String(16))  # pending (delegate works), resolved (back to owner)
     proposed_data = db.Column(db.JSON)
     escalated_at = db.Column(db.DateTime(timezone=True))
+    # The case number and the task list's column texts, case-folded: what the inbox search reads.
+    search_text = db.Column(db.Text)
 
     roles = db.relationship("HumanTaskRole", cascade="all, delete-orphan", lazy="selectin")
     columns = db.relationship("HumanTaskColumn", cascade="all, delete-orphan", lazy="selectin")
@@ -54,9 +57,11 @@ class HumanTask(db.Model):
 
 class HumanTaskRole(db.Model):
     __tablename__ = "human_task_role"
-    __table_args__ = (db.Index("ix_human_task_role_role_task", "role", "task_id"),)
+    # A role's queue: the tasks open to it and held by no one (kept by app/inbox/sync.py).
+    __table_args__ = (db.Index("ix_human_task_role_queue", "role", "claimable", "task_id"),)
     task_id = db.Column(db.ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
     role = db.Column(db.String(64), primary_key=True, index=True)
+    claimable = db.Column(db.Boolean, nullable=False, default=True)
 
 
 class HumanTaskColumn(db.Model):

@@ -4,6 +4,8 @@ Scopes: `todo` (the default of the pages: assigned to me, or open to my roles an
 `mine`, `role` (claimable), `all` (supervisors). Filters and sorting read the task list columns
 a process declares (`inboxColumns`), kept as indexed rows beside each task.
 """
+from flask import current_app
+
 from ..errors import Forbidden, ValidationFailed
 from ..extensions import db
 from .models import HumanTask, HumanTaskColumn, HumanTaskRole
@@ -12,11 +14,13 @@ SCOPES = ("todo", "mine", "role", "all")
 STATUSES = ("open", "completed", "cancelled")
 SORTS = ("created_at", "due_at")
 ORDERS = ("asc", "desc")
+NARROWING = ("process_key", "business_key", "role", "assignee", "search", "range_min", "range_max", "due_before")
 
 
-def _claimable(actor):
-    return db.and_(HumanTask.assignee.is_(None), HumanTask.id.in_(
-        db.select(HumanTaskRole.task_id).where(HumanTaskRole.role.in_(sorted(actor.roles)))))
+def _queue(actor):
+    """The ids of the open tasks my roles may claim and no one holds."""
+    return db.select(HumanTaskRole.task_id).where(HumanTaskRole.role.in_(sorted(actor.roles)),
+                                                  HumanTaskRole.claimable == db.true())
 
 
 def _scoped(query, actor, scope, status):
@@ -28,29 +32,24 @@ def _scoped(query, actor, scope, status):
         who = HumanTask.completed_by if status == "completed" else HumanTask.assignee
         return query.where(who == actor.username)
     if scope == "todo":
-        return query.where(db.or_(HumanTask.assignee == actor.username, _claimable(actor)))
+        held = db.select(HumanTask.id).where(HumanTask.status == "open", HumanTask.assignee == actor.username)
+        return query.where(HumanTask.id.in_(db.union_all(held, _queue(actor))))
     if scope == "role":
         roles = HumanTask.id.in_(db.select(HumanTaskRole.task_id).where(HumanTaskRole.role.in_(sorted(actor.roles))))
-        return query.where(_claimable(actor) if status == "open" else roles)
+        return query.where(HumanTask.id.in_(_queue(actor)) if status == "open" else roles)
     if not actor.sees_all:
         raise Forbidden("only supervisors see every queue", code="not_supervisor")
     return query
 
 
-def _column_tasks(name, *conditions):
-    return HumanTask.id.in_(db.select(HumanTaskColumn.task_id).where(HumanTaskColumn.name == name, *conditions))
-
-
 def _filtered(query, search=None, range_column="amount", range_min=None, range_max=None, due_before=None):
     if search:
-        query = query.where(db.or_(
-            HumanTask.business_key.contains(search, autoescape=True),
-            HumanTask.id.in_(db.select(HumanTaskColumn.task_id).where(
-                HumanTaskColumn.text_value.contains(search, autoescape=True)))))
+        query = query.where(HumanTask.search_text.contains(search.casefold(), autoescape=True))
     bounds = ([HumanTaskColumn.number_value >= range_min] if range_min is not None else []) + \
         ([HumanTaskColumn.number_value <= range_max] if range_max is not None else [])
     if bounds:
-        query = query.where(_column_tasks(range_column, *bounds))
+        query = query.where(db.exists().where(HumanTaskColumn.task_id == HumanTask.id,
+                                              HumanTaskColumn.name == range_column, *bounds))
     if due_before is not None:
         query = query.where(HumanTask.due_at <= due_before)
     return query
@@ -86,16 +85,37 @@ def task_query(actor, scope="mine", status="open", process_key=None, business_ke
     return _ordered(_filtered(query, **filters), sort, order)
 
 
-def list_tasks(actor, page=1, per_page=50, **filters):
+def narrows(filters):
+    """Whether the filters leave out some of a scope's tasks (sorting does not)."""
+    return any(filters.get(name) not in (None, "") for name in NARROWING)
+
+
+def count_limit():
+    return current_app.config["INBOX_COUNT_LIMIT"]
+
+
+def list_tasks(actor, page=1, per_page=50, total=None, **filters):
+    """A page of tasks and how many there are, counted up to the count limit and one more (so a
+    total above the limit means "more than the limit"). `total` is the scope's count if known."""
     query = task_query(actor, **filters)
-    total = count(query)
-    items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return items, total
+    if narrows(filters):  # the filtered tasks are read whole anyway: count them in the same pass
+        rows = db.session.execute(query.with_only_columns(HumanTask.id, db.func.count().over())
+                                  .limit(per_page).offset((page - 1) * per_page)).all()
+        ids = [task_id for task_id, _ in rows]
+        total = rows[0][1] if rows else count(query)
+    else:
+        ids = db.session.execute(query.with_only_columns(HumanTask.id)
+                                 .limit(per_page).offset((page - 1) * per_page)).scalars().all()
+        total = count(query) if total is None else total
+    tasks = {task.id: task for task in db.session.execute(
+        db.select(HumanTask).where(HumanTask.id.in_(ids))).scalars()} if ids else {}
+    return [tasks[task_id] for task_id in ids], min(total, count_limit() + 1)
 
 
 def count(query):
-    return db.session.execute(db.select(db.func.count()).select_from(
-        query.order_by(None).with_only_columns(HumanTask.id).subquery())).scalar_one()
+    """How many tasks the query finds, up to the count limit and one more."""
+    capped = query.order_by(None).with_only_columns(HumanTask.id).limit(count_limit() + 1).subquery()
+    return db.session.execute(db.select(db.func.count()).select_from(capped)).scalar_one()
 
 
 def open_count(actor):
@@ -103,7 +123,8 @@ def open_count(actor):
 
 
 def tab_counts(actor, tabs):
-    """{tab: how many tasks} for the inbox tabs, each given as (scope, status)."""
+    """{tab: how many tasks, up to the count limit and one more} for the inbox tabs, each given as
+    (scope, status)."""
     return {tab: count(task_query(actor, scope, status)) for tab, (scope, status) in tabs.items()}
 
 

@@ -13,7 +13,7 @@ from .forms import load_form, validated_form_data
 from .lookup import get_task, require_open
 from .models import HumanTask
 from .rules import holds_task_role, require_may_act
-from .sync import sync_tasks
+from .sync import refresh_claimable, sync_tasks
 from .trail import as_json
 
 
@@ -118,6 +118,7 @@ def claim_task(task_id, actor):
     ).rowcount
     if claimed != 1:
         raise Conflict("this task has been claimed by someone else", code="already_claimed")
+    refresh_claimable(db.session.connection(), [task.id])
     record_event("task_claimed", actor.username, instance_id=task.instance_id, task_id=task.id,
                  business_key=task.business_key, subject=task.task_spec_id,
                  before={"assignee": None}, after={"assignee": actor.username})
@@ -171,6 +172,7 @@ def complete_task(task_id, actor, data):
     ).rowcount
     if done != 1:
         raise Conflict("this task was completed meanwhile", code="task_closed")
+    refresh_claimable(db.session.connection(), [task.id])
     runtime.complete_user_task(instance, workflow, task.task_guid, values, actor.username)
     db.session.refresh(task)
     created = sync_tasks(instance, workflow)

@@ -1,7 +1,10 @@
-"""Turning the READY user tasks of a workflow into inbox rows, and closing rows that went away."""
+"""Turning the READY user tasks of a workflow into inbox rows, and closing rows that went away;
+keeping what the inbox reads by (search text, role queues) in step with the rows."""
 from decimal import Decimal
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..extensions import db
@@ -11,6 +14,28 @@ from .trail import as_json
 
 TEXT_LIMIT = 255
 NUMBER_LIMIT = Decimal("1e17")  # what the column's Numeric(20, 2) holds
+
+
+def search_text(business_key, texts):
+    """What the inbox search reads: the case number and the column texts, case-folded, a line each."""
+    return "\n".join(t for t in (business_key, *texts) if t).casefold()
+
+
+def refresh_claimable(connection, task_ids):
+    """Mark the tasks' role rows as queued while the task is open and held by no one."""
+    if task_ids:
+        open_unheld = db.select(HumanTask.id).where(
+            HumanTask.id == HumanTaskRole.task_id, HumanTask.status == "open", HumanTask.assignee.is_(None)).exists()
+        connection.execute(db.update(HumanTaskRole).where(HumanTaskRole.task_id.in_(sorted(set(task_ids))))
+                           .values(claimable=open_unheld))
+
+
+@event.listens_for(Session, "after_flush")
+def _queues_follow_tasks(session, _context):
+    """Tasks claimed, released, handed on or closed through the ORM leave or rejoin their queues."""
+    changed = [task.id for task in (*session.new, *session.dirty) if isinstance(task, HumanTask) and (
+        inspect(task).attrs.status.history.has_changes() or inspect(task).attrs.assignee.history.has_changes())]
+    refresh_claimable(session.connection(), changed)
 
 
 def node_config(process_key, node_id):
@@ -55,6 +80,7 @@ def _new_row(instance, task):
     )
     row.roles = [HumanTaskRole(role=r) for r in sorted(set(roles)) if r]
     row.columns = _columns(instance, task, process_key, props)
+    row.search_text = search_text(row.business_key, [c.text_value for c in sorted(row.columns, key=lambda c: c.name)])
     row.form_values = _form_values(task, props)
     return row
 

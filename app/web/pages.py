@@ -144,16 +144,19 @@ def _inbox_filters(args):
 @bp.route("/inbox")
 @login_required
 def inbox():
-    tabs = {k: v for k, v in TABS.items() if k != "all" or actor().sees_all}
+    me = actor()
+    tabs = {k: v for k, v in TABS.items() if k != "all" or me.sees_all}
     tab = request.args.get("tab", "todo")
     tab = tab if tab in tabs else "todo"
     scope, status = tabs[tab]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     filters = _inbox_filters(request.args)
-    tasks, total = queries.list_tasks(actor(), page=page, per_page=PER_PAGE, scope=scope, status=status, **filters)
-    now = clock.now()
-    return render_template("inbox.html", tab=tab, tabs=tabs, counts=queries.tab_counts(actor(), tabs), tasks=tasks,
-                           total=total, page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+    counts = queries.tab_counts(me, tabs)
+    tasks, total = queries.list_tasks(me, page=page, per_page=PER_PAGE, scope=scope, status=status,
+                                      total=None if queries.narrows(filters) else counts[tab], **filters)
+    now, listed = clock.now(), min(total, queries.count_limit())
+    return render_template("inbox.html", tab=tab, tabs=tabs, counts=counts, tasks=tasks,
+                           total=total, page=page, pages=max((listed + PER_PAGE - 1) // PER_PAGE, 1),
                            args=request.args, now=now, processes=latest_definitions(),
                            soon=now + timedelta(hours=current_app.config["INBOX_DUE_SOON_HOURS"]))
 

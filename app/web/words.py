@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from flask import request
+from flask import current_app, g, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -156,8 +156,15 @@ def duration(text):
 
 
 def process_name(key):
-    names = {d.key: d.name for d in latest_definitions()}
-    return bilingual(names.get(key, key))
+    if "process_names" not in g:  # read once per request: a list shows many tasks
+        g.process_names = {d.key: d.name for d in latest_definitions()}
+    return bilingual(g.process_names.get(key, key))
+
+
+def task_count(n):
+    """A task count as lists give it: 1,234, or 1,000+ beyond the count limit."""
+    limit = current_app.config["INBOX_COUNT_LIMIT"]
+    return f"{limit:,}+" if n > limit else f"{n:,}"
 
 
 def column_label(name):
@@ -245,7 +252,7 @@ def register(app):
     from .messages import field_message, refusal
     app.jinja_env.filters.update(money=money, bilingual=bilingual, duration=duration, local_time=local_time,
                                  masked=masked, field_message=field_message, word=word, refusal=refusal,
-                                 schedule_change=schedule_change)
+                                 schedule_change=schedule_change, task_count=task_count)
     app.jinja_env.globals.update(process_name=process_name, column_label=column_label, column_text=column_text,
                                  field_label=field_label, field_text=field_text, local_time=local_time,
                                  bilingual=bilingual, query_with=query_with, has_role=has_role,

@@ -10,8 +10,9 @@ class ProcessDefinition(db.Model):
     name = db.Column(db.String(255), nullable=False)
     version = db.Column(db.Integer, nullable=False)
     content_hash = db.Column(db.String(64), nullable=False)
-    files = db.Column(db.JSON, nullable=False)          # {filename: source text}
-    spec_json = db.Column(db.Text, nullable=False)      # serialized spec and subprocess specs
+    # Loaded when read: lists of processes need neither.
+    files = db.deferred(db.Column(db.JSON, nullable=False))      # {filename: source text}
+    spec_json = db.deferred(db.Column(db.Text, nullable=False))  # serialized spec and subprocess specs
     summary = db.Column(db.JSON, nullable=False)        # roles, start roles, user tasks, start form
     deployed_by = db.Column(db.String(64))
     deployed_at = db.Column(db.DateTime(timezone=True), nullable=False)
