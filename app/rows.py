@@ -1,5 +1,6 @@
-"""Reading one row by id for a step that acts on it: a missing one is the documented 404."""
-from .errors import NotFound
+"""Reading one row by id for a step that acts on it: a missing one is the documented 404, one
+no longer open the documented 409."""
+from .errors import Conflict, NotFound
 from .extensions import db
 
 
@@ -8,4 +9,11 @@ def get_row(model, row_id, noun):
     row = db.session.get(model, row_id)
     if row is None:
         raise NotFound(f"{noun} {row_id} does not exist")
+    return row
+
+
+def require_open(row, noun, code):
+    """`row` if its status is still open, else Conflict `code` ("task 7 is already completed")."""
+    if row.status != "open":
+        raise Conflict(f"{noun} {row.id} is already {row.status}", code=code)
     return row

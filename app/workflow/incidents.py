@@ -10,11 +10,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from .. import clock
+from .. import clock, rows
 from ..audit import record_event
 from ..errors import AppError, Conflict
 from ..extensions import db
-from ..rows import get_row
 from ..transaction import transactional
 from .models import Incident, ProcessInstance
 
@@ -99,13 +98,11 @@ def held_business_keys(kind, process_key=None):
 
 
 def get_incident(incident_id):
-    return get_row(Incident, incident_id, "incident")
+    return rows.get_row(Incident, incident_id, "incident")
 
 
 def require_open(incident):
-    if incident.status != "open":
-        raise Conflict(f"incident {incident.id} is already {incident.status}", code="incident_closed")
-    return incident
+    return rows.require_open(incident, "incident", "incident_closed")
 
 
 def incidents(status="open", business_key=None, limit=200):

@@ -24,7 +24,6 @@ from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 from . import script_workers
 from .lru import LRU
 from .services import call_service_handler
-from .settings import DEFAULTS
 from .task_data import storage_problem
 from .work_limits import (
     GUARDS,
@@ -111,8 +110,11 @@ def check_source(source, mode="exec"):
 
 
 # Module-wide, not per app: a script worker has no app, and both are pure functions of the source.
-_compiled = LRU(DEFAULTS["ENGINE_CACHE_SIZE"])
-_plainness = LRU(DEFAULTS["ENGINE_CACHE_SIZE"])
+# Expressions are short and a deployment holds a few thousand at most: a bound that keeps them all
+# while stopping a stream of generated sources from growing the cache without end.
+EXPRESSION_CACHE_SIZE = 4096
+_compiled = LRU(EXPRESSION_CACHE_SIZE)
+_plainness = LRU(EXPRESSION_CACHE_SIZE)
 
 
 def _compile(source, mode):
