@@ -31,6 +31,22 @@ def validate_command(files):
     click.echo(f"ok: {len(processes)} process(es) valid")
 
 
+@processes_cli.command("test")
+@click.argument("files", nargs=-1)
+def test_command(files):
+    """Run the process tests: FILE.scenarios.json, or those beside FILE.bpmn (all of PROCESSES_DIR by default)."""
+    from .process_tests import run_scenario_files
+    outcomes, problems = run_scenario_files(list(files) or None)
+    for outcome in outcomes:
+        click.echo(outcome.line())
+    for problem in problems:
+        click.echo(f"FAIL {problem}")
+    failed = len(problems) + sum(not outcome.passed for outcome in outcomes)
+    click.echo(f"{len(outcomes)} scenario(s): {sum(o.passed for o in outcomes)} passed, {failed} failed")
+    if failed:
+        sys.exit(1)
+
+
 @processes_cli.command("fire-timers")
 def fire_timers_command():
     """Fire the BPMN timers that are due on the business clock."""

@@ -12,6 +12,7 @@ from .auth.models import Role
 from .errors import ValidationFailed
 from .extensions import db
 from .inbox.forms import form_problems
+from .process_tests import scenario_problems
 from .transaction import transactional
 from .workflow.definitions import Problem, read_sources, store_versions
 from .workflow.services import registered_services
@@ -52,6 +53,7 @@ def check_folder(names=None):
 def deploy_sources(sources, deployed_by=None):
     """Store a new version of every changed process; refuse all if any file has a problem."""
     problems, processes = check_sources(sources)
+    problems = problems or scenario_problems(processes)  # process tests run on valid files only
     if problems:
         raise DeployRefused("the process files have problems; nothing was deployed",
                             {"problems": [str(p) for p in problems]})

@@ -14,10 +14,10 @@ from ..workflow.declarations import parse_checks
 from ..workflow.engine import script_engine
 
 
-def check_errors(properties, task_data, values):
-    """{field: [message]} for each declared check the submitted values fail."""
+def check_errors(properties, task_data, values, today=None):
+    """{field: [message]} for each declared check the submitted values fail (`today`: the business date)."""
     errors = {}
-    context = {**task_data, **values, "today": clock.business_date().isoformat()}
+    context = {**task_data, **values, "today": (today or clock.business_date()).isoformat()}
     for field, condition, message in parse_checks(properties.get("formChecks")):
         try:  # a field left empty is None to its check, not a missing name
             passed = bool(script_engine.environment.evaluate(condition, {field: None, **context}))
@@ -30,6 +30,11 @@ def check_errors(properties, task_data, values):
 
 def missing_documents(properties, business_key):
     """{"documents": [message]} when the case lacks a kind of document the form requires."""
+    return documents_lacking(properties, kinds_on_case(business_key) if business_key else set())
+
+
+def documents_lacking(properties, kinds_held):
+    """The same, for a case that holds documents of `kinds_held`."""
     required = {kind.strip() for kind in (properties.get("requiredDocuments") or "").split(",") if kind.strip()}
-    missing = sorted(required - (kinds_on_case(business_key) if business_key else set()))
+    missing = sorted(required - set(kinds_held))
     return {"documents": [f"attach to the case first: {', '.join(missing)}"]} if missing else {}

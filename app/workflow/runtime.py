@@ -27,7 +27,7 @@ class ProcessError(AppError):
     code = "process_error"
 
 
-def _state(workflow):
+def storable_state(workflow):
     """The state to store. Data it cannot hold (NaN, a set) that a diagram left, a decision's verdict
     say, is the designer's to fix and named; left by a service handler, or found nowhere, it is ours."""
     try:
@@ -42,7 +42,7 @@ def _state(workflow):
 
 
 def _save(instance, workflow):
-    instance.state = _state(workflow)
+    instance.state = storable_state(workflow)
     instance.next_timer_at = next_timer_at(workflow)
     instance.serializer_version = serializer.VERSION
     if workflow.is_completed():
@@ -79,11 +79,15 @@ def _run_engine(instance, workflow, actor, action):
             raise database_error from err
         if isinstance(err, HandlerFailed):
             raise  # a bug of ours, not the diagram's: the 500 that logs it
-        # Engine errors name their task; others (a timer value that does not parse) do not.
-        task_spec = getattr(err, "task_spec", None)
-        where = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", "")
-        raise ProcessError(f"the process stopped at {where or 'a step'}: {err}",
-                           {"element": [where or ""]}) from err
+        raise process_error(err) from err
+
+
+def process_error(err):
+    """The ProcessError naming where a designer's file made the engine fail. Engine errors name
+    their task; others (a timer value that does not parse) do not."""
+    task_spec = getattr(err, "task_spec", None)
+    where = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", "")
+    return ProcessError(f"the process stopped at {where or 'a step'}: {err}", {"element": [where or ""]})
 
 
 def start_instance(process_key, data, actor, business_key=None):
@@ -94,7 +98,7 @@ def start_instance(process_key, data, actor, business_key=None):
     specs = spec_dicts(definition)
     spec = serializer.from_dict(copy.deepcopy(specs["spec"]))
     subprocess_specs = {k: serializer.from_dict(copy.deepcopy(v)) for k, v in specs["subprocess_specs"].items()}
-    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
+    workflow = new_workflow(spec, subprocess_specs, data)
     instance = ProcessInstance(
         definition=definition, process_key=process_key,
         business_key=business_key or f"{process_key}-{uuid.uuid4().hex[:12]}",
@@ -103,13 +107,18 @@ def start_instance(process_key, data, actor, business_key=None):
     )
     db.session.add(instance)
     db.session.flush()  # handlers may need the instance id
-    workflow.data.update(copy.deepcopy(data))
-    start = workflow.get_tasks(state=TaskState.READY)
-    for task in start:
-        task.data.update(copy.deepcopy(data))
     _run_engine(instance, workflow, actor, lambda: None)
     _save(instance, workflow)
     return instance, workflow
+
+
+def new_workflow(spec, subprocess_specs, data, engine=script_engine):
+    """A workflow at its start, holding the data it is started with."""
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=engine)
+    workflow.data.update(copy.deepcopy(data))
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(copy.deepcopy(data))
+    return workflow
 
 
 def load(instance_id):

@@ -69,15 +69,21 @@ class running_step:
         _current_step.reset(self.token)
 
 
-def call_service_handler(name, data, params):
+def checked_handler(name, params, step=None, data=None):
+    """The handler registered as `name`, once it is known to take these parameters."""
     handler = _handlers.get(name)
     if handler is None:
         raise UnknownService(f"no service handler registered as '{name}'")
-    step = current_step()
     try:
         inspect.signature(handler).bind(step, data, **params)
     except TypeError as err:
         raise WrongParameters(f"service '{name}' does not take these parameters: {err}") from None
+    return handler
+
+
+def call_service_handler(name, data, params):
+    step = current_step()
+    handler = checked_handler(name, params, step, data)
     try:
         return handler(step, data, **params)
     except (AppError, HandlerFailed):

@@ -6,6 +6,8 @@ for DMN evaluation. Keeping them together, checked by tests/workflow/test_spiff_
 against the pinned version (requirements.txt), makes an upgrade fail in one place.
 """
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -39,12 +41,13 @@ def encode_state(serializer, workflow):
 
 
 _clock = {"provider": None}
+_own_clock = ContextVar("own_clock", default=None)
 
 
 class _ClockDatetime(datetime):
     @classmethod
     def now(cls, tz=None):
-        provider = _clock["provider"]
+        provider = _own_clock.get() or _clock["provider"]
         return provider() if provider else datetime.now(tz)
 
 
@@ -52,6 +55,17 @@ def install_business_clock(provider):
     """Make every BPMN timer of this process read `provider()` (an aware datetime) as the current time."""
     _clock["provider"] = provider
     spiff_timer.datetime = _ClockDatetime
+
+
+@contextmanager
+def own_clock(provider):
+    """Within the block, BPMN timers in this context read `provider()` instead of the business clock."""
+    spiff_timer.datetime = _ClockDatetime
+    token = _own_clock.set(provider)
+    try:
+        yield
+    finally:
+        _own_clock.reset(token)
 
 
 def evaluate_decision(engine, data, script_engine):
