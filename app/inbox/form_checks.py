@@ -19,8 +19,8 @@ def check_errors(properties, task_data, values, today=None):
     errors = {}
     context = {**task_data, **values, "today": (today or clock.business_date()).isoformat()}
     for field, condition, message in parse_checks(properties.get("formChecks")):
-        try:  # a field left empty is None to its check, not a missing name
-            passed = bool(script_engine.environment.evaluate(condition, {field: None, **context}))
+        try:  # the field is what was submitted: None when left empty, never an earlier step's value
+            passed = bool(script_engine.environment.evaluate(condition, {**context, field: values.get(field)}))
         except Exception:  # noqa: BLE001 - a check that cannot be evaluated holds the form back
             passed = False
         if not passed:

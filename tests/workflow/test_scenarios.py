@@ -168,3 +168,17 @@ def test_a_failing_scenario_refuses_the_deploy_and_stores_nothing(app, deploy_fo
     assert any(p.startswith("loan_approval.scenarios.json: approve at branch level: expected end 'end_approved'")
                for p in problems), problems
 
+
+
+def test_a_form_check_reads_the_submitted_field_not_an_earlier_steps(app):
+    """Found by the collection scenarios: a field visit after a broken promise was refused because the
+    phone call's promise date, now past, stood in for the visit's empty one."""
+    from datetime import date
+
+    from app.inbox.form_checks import check_errors
+    properties = {"formChecks": "promise_date | not promise_date or promise_date >= today | in the past"}
+    with app.app_context():
+        assert check_errors(properties, {"promise_date": "2026-03-10"}, {"outcome": "refused"},
+                            date(2026, 3, 11)) == {}
+        assert check_errors(properties, {}, {"promise_date": "2026-03-10"}, date(2026, 3, 11)) == \
+            {"promise_date": ["in the past"]}
