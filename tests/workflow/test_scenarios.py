@@ -182,3 +182,15 @@ def test_a_form_check_reads_the_submitted_field_not_an_earlier_steps(app):
                             date(2026, 3, 11)) == {}
         assert check_errors(properties, {}, {"promise_date": "2026-03-10"}, date(2026, 3, 11)) == \
             {"promise_date": ["in the past"]}
+
+
+def test_an_upload_whose_scenarios_fail_is_refused_and_leaves_the_folder(api, deploy_folder_at):
+    folder = deploy_folder_at
+    text = (folder / "loan_approval.bpmn").read_text(encoding="utf-8")
+    broken = text.replace('approval_decision = "rejected"', 'approval_decision = "declined"')
+    response = api.post("/api/process-definitions", "process_designer", json={"files": {"loan_approval.bpmn": broken}})
+    assert response.status_code == 422
+    problems = response.get_json()["error"]["details"]["problems"]
+    assert "loan_approval.scenarios.json: reject at branch level: expected data 'approval_decision' = 'rejected', " \
+           "it is 'declined'" in problems
+    assert (folder / "loan_approval.bpmn").read_text(encoding="utf-8") == text
