@@ -44,3 +44,21 @@ def test_embedded_subprocess_contents_are_checked_like_top_level_ones(validate, 
         "embedded.bpmn: broken_script: script does not compile: '(' was never closed",
         "embedded.bpmn: import_os: script is not allowed: imports are not allowed",
     ]
+
+
+def test_a_process_whose_start_event_is_in_no_lane_is_refused(validate):
+    text = bpmn("unstartable", chain(start(), user_task("review"), end()), {"Lane_officer": ("loan_officer", ["review"])})
+    code, lines = validate({"unstartable.bpmn": text})
+    assert code == 1
+    assert lines == ["unstartable.bpmn: start: start event is in no lane; its lane names the role that may start the process"]
+
+
+def test_a_process_without_lanes_is_refused_unless_another_file_calls_it(validate):
+    called = bpmn("only_called", chain(start("called_start"), script("note", "noted = True"), end("called_end")))
+    code, lines = validate({"only_called.bpmn": called})
+    assert (code, lines) == (1, [
+        "only_called.bpmn: called_start: start event is in no lane; its lane names the role that may start the process"])
+    caller = bpmn("caller", chain(start(), '<bpmn:callActivity id="call_it" calledElement="only_called"/>', end()),
+                  {"Lane_officer": ("loan_officer", ["start", "call_it", "end"])})
+    code, lines = validate({"caller.bpmn": caller, "only_called.bpmn": called})
+    assert (code, lines[-1:]) == (0, ["ok: 2 process(es) valid"])
