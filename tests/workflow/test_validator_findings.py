@@ -62,3 +62,12 @@ def test_a_process_without_lanes_is_refused_unless_another_file_calls_it(validat
                   {"Lane_officer": ("loan_officer", ["start", "call_it", "end"])})
     code, lines = validate({"caller.bpmn": caller, "only_called.bpmn": called})
     assert (code, lines[-1:]) == (0, ["ok: 2 process(es) valid"])
+
+
+def test_ids_longer_than_their_columns_are_refused_with_the_limit(validate):
+    key, task = "p" * 129, "t" * 256
+    text = bpmn(key, chain(start(), user_task(task), end()), {"Lane_officer": ("loan_officer", ["start", task])})
+    code, lines = validate({"long_ids.bpmn": text})
+    assert code == 1
+    assert lines == [f"long_ids.bpmn: {key}: process id is 129 characters long; at most 128 fit",
+                     f"long_ids.bpmn: {task}: user task id is 256 characters long; at most 255 fit"]
