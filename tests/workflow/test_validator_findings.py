@@ -1,8 +1,12 @@
 """Findings from running `processes validate` over public SpiffWorkflow files: each is a line a
 designer reads, naming file, element and a whole sentence, for files of our own shaped like them."""
+from pathlib import Path
+
 import pytest
 
 from .validator_files import bpmn, chain, end, script, start, user_task
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "validator"
 
 
 @pytest.fixture()
@@ -71,3 +75,49 @@ def test_ids_longer_than_their_columns_are_refused_with_the_limit(validate):
     assert code == 1
     assert lines == [f"long_ids.bpmn: {key}: process id is 129 characters long; at most 128 fit",
                      f"long_ids.bpmn: {task}: user task id is 256 characters long; at most 255 fit"]
+
+
+LANE = {"Lane_officer": ("loan_officer", ["start"])}
+RULE_TASK = ('<bpmn:businessRuleTask id="decide"><bpmn:extensionElements><spiffworkflow:calledDecisionId>{}'
+             '</spiffworkflow:calledDecisionId></bpmn:extensionElements></bpmn:businessRuleTask>')
+
+
+@pytest.mark.parametrize("element, line", [
+    ('<bpmn:callActivity id="call_it" calledElement="missing_process"/>',
+     "calls.bpmn: call_it: calls process 'missing_process', which none of the files given defines; "
+     "validate it together with the file that defines that process"),
+    ('<bpmn:serviceTask id="pay"><bpmn:extensionElements><spiffworkflow:serviceTaskOperator id="disburse_loan"/>'
+     '</bpmn:extensionElements></bpmn:serviceTask>',
+     "calls.bpmn: pay: line 6: spiffworkflow:serviceTaskOperator: Missing child element(s). "
+     "Expected is ( spiffworkflow:parameters )"),
+    ('<bpmn:scriptTask id="calc" priority="high"><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>',
+     "calls.bpmn: calc: line 6: attribute 'priority' of bpmn:scriptTask: The attribute 'priority' is not allowed"),
+    (script("calc", "x = 1") + '<bpmn:sequenceFlow id="back" sourceRef="calc" targetRef="start"/>',
+     "calls.bpmn: calc: Multiple outgoing flows are not supported for tasks of type bpmn:scriptTask; "
+     "join the flows with a gateway"),
+    (script("calc", "x = 1") + '<bpmn:sequenceFlow id="lost" sourceRef="start" targetRef="ghost"/>',
+     "calls.bpmn: start: a sequence flow leads to 'ghost', which is no element of this process"),
+], ids=["called-process-missing", "schema-missing-child", "schema-attribute", "cut-off-sentence", "flow-to-nothing"])
+def test_every_structural_problem_names_file_element_and_a_whole_sentence(validate, element, line):
+    code, lines = validate({"calls.bpmn": bpmn("calls", chain(start(), element, end()), LANE)})
+    assert code == 1
+    assert line in lines
+
+
+def test_a_missing_decision_names_the_task_and_the_decisions_there_are(validate):
+    text = bpmn("rules", chain(start(), RULE_TASK.format("no_such_decision"), end()), LANE)
+    dmn = (FIXTURES / "scores.dmn").read_text()
+    code, lines = validate({"rules.bpmn": text, "scores.dmn": dmn})
+    assert code == 1
+    assert lines == ["rules.bpmn: decide: calls decision 'no_such_decision', which no DMN file given defines; "
+                     "the decisions defined are scores"]
+
+
+def test_lxml_element_reprs_never_reach_the_designer():
+    from lxml import etree
+    from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+
+    from app.workflow.problems import explain
+    node = etree.fromstring('<bpmn:task xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="odd"/>')
+    err = ValidationException("%r" % KeyError(node), node=node, file_name="odd.bpmn")
+    assert explain(err, {}) == ("odd.bpmn", "odd", "SpiffWorkflow cannot read this element: KeyError: element bpmn:task")
