@@ -15,6 +15,7 @@ from ..extensions import db
 from .engine import Parser, serializer
 from .lru import app_cache
 from .models import ProcessDefinition
+from .problems import explain
 
 SPIFF_NS = {"spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 # A DTD is how an XML file reaches other files or the network, or expands entities without end;
@@ -71,16 +72,8 @@ def read_sources(directory, names=None):
     return {p.name: p.read_text(encoding="utf-8", errors="replace") for p in paths}
 
 
-def _problem(err, file=""):
-    element = getattr(err, "id", "") or getattr(err, "name", "") or ""
-    task_spec = getattr(err, "task_spec", None)
-    if not element and task_spec is not None:
-        element = getattr(task_spec, "bpmn_id", None) or task_spec.name
-    line = getattr(err, "line_number", "")
-    reason = str(err).splitlines()[0].strip().rstrip(". ") if str(err).strip() else type(err).__name__
-    if line:
-        reason = f"{reason} (line {line})"
-    return Problem(getattr(err, "file_name", "") or file, element, reason)
+def _problem(err, sources, file=""):
+    return Problem(*explain(err, sources, file))
 
 
 def _duplicate_ids(name, xml):
@@ -120,7 +113,7 @@ def parse_sources(sources):
         except etree.XMLSyntaxError as err:
             problems.append(Problem(name, "", f"not well-formed XML: {err}"))
         except (ValidationException, SpiffWorkflowException) as err:
-            problems.append(_problem(err, name))
+            problems.append(_problem(err, sources, name))
         except Exception as err:  # a hostile file must never crash validation
             problems.append(Problem(name, "", f"cannot be read: {type(err).__name__}: {err}"))
     return parser, problems
@@ -179,7 +172,7 @@ def build_processes(sources, parser):
             spec = parser.get_spec(key)
             subprocess_specs = parser.get_subprocess_specs(key)
         except (ValidationException, SpiffWorkflowException) as err:
-            problems.append(_problem(err))
+            problems.append(_problem(err, sources, parser.process_parsers[key].filename))
             continue
         process_files = {parser.process_parsers[k].filename for k in [key, *subprocess_specs]}
         process_files |= _decision_files(parser, [sources[f] for f in process_files])

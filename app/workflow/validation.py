@@ -9,6 +9,7 @@ from . import bounds, declarations
 from .definitions import Problem, build_processes, parse_sources
 from .engine import ExactServiceTask
 from .sandbox import UnsafeScript, check_source
+from .validation_process import length_problems, start_problems
 
 DECLARED_VALUES = ("formValues", "inboxColumns")
 
@@ -138,6 +139,8 @@ def validate_sources(sources, known_roles=None, known_services=(), form_problems
             for task_spec in spec.task_specs.values():
                 problems += _task_problems(spec.file, task_spec, known_roles, set(known_services), form_problems)
         problems += [Problem(*found) for found in bounds.call_problems(process.spec, process.subprocess_specs)]
+        problems += length_problems(process)
+    problems += start_problems(processes)
     problems += _decision_problems(parser)
     unique = list(dict.fromkeys((p.file, p.element, p.reason) for p in problems))
     return [Problem(*p) for p in unique], processes
