@@ -57,7 +57,8 @@ def build_tasks(count, people, seed=7):
                           "assignee": f"user{rng.randrange(people)}" if claimed else None,
                           "exclude_initiator": False, "created_at": now - timedelta(minutes=n % 5000),
                           "due_at": now + timedelta(hours=rng.randrange(-48, 96))})
-            task_roles.append({"task_id": task_id, "role": roles[n % len(roles)], "claimable": not claimed})
+            task_roles.append({"task_id": task_id, "role": roles[n % len(roles)], "claimable": not claimed,
+                               "created_at": tasks[-1]["created_at"], "due_at": tasks[-1]["due_at"]})
             name = SURNAMES[rng.randrange(len(SURNAMES))] + SURNAMES[rng.randrange(len(SURNAMES))] + str(n % 97)
             amount = Decimal(rng.randrange(10_000, 3_000_000))
             tasks[-1]["search_text"] = search_text(business_key, [str(amount), name, PRODUCTS[n % 3]])  # by column name

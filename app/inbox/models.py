@@ -57,11 +57,16 @@ class HumanTask(db.Model):
 
 class HumanTaskRole(db.Model):
     __tablename__ = "human_task_role"
-    # A role's queue: the tasks open to it and held by no one (kept by app/inbox/sync.py).
-    __table_args__ = (db.Index("ix_human_task_role_queue", "role", "claimable", "task_id"),)
+    # A role's queue: the tasks open to it and held by no one (kept by app/inbox/sync.py), in the
+    # orders the task list shows them, so a page of a queue is read from an index alone.
+    __table_args__ = (db.Index("ix_human_task_role_queue", "role", "claimable", "created_at", "task_id"),
+                      db.Index("ix_human_task_role_queue_due", "role", "claimable", "due_at", "task_id"))
     task_id = db.Column(db.ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
     role = db.Column(db.String(64), primary_key=True, index=True)
     claimable = db.Column(db.Boolean, nullable=False, default=True)
+    # The task's own, copied when the task is made; neither changes afterwards.
+    created_at = db.Column(db.DateTime(timezone=True))
+    due_at = db.Column(db.DateTime(timezone=True))
 
 
 class HumanTaskColumn(db.Model):

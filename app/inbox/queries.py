@@ -55,20 +55,21 @@ def _filtered(query, search=None, range_column="amount", range_min=None, range_m
     return query
 
 
-def _ordered(query, sort="created_at", order="asc"):
+def _keys(key, task_id, order, nulls_last=False):
+    """ORDER BY keys: the sort key (tasks without it last either way), then the id as tie-break."""
+    first = [key.is_(None)] if nulls_last else []
+    return first + ([key.desc(), task_id.desc()] if order == "desc" else [key, task_id])
+
+
+def _ordered(query, task_id, sort="created_at", order="asc", keys_from=HumanTask):
+    """Order a query of tasks (or of queue rows, `keys_from`) as the list shows them."""
     if order not in ORDERS:
         raise ValidationFailed("unknown order", {"order": ["must be asc or desc"]})
     if sort in SORTS:
-        key = getattr(HumanTask, sort)
-        # Tasks without a due time come last either way.
-        keys = [key.is_(None), key.desc() if order == "desc" else key] if sort == "due_at" else \
-            [key.desc() if order == "desc" else key]
-    else:
-        column = db.aliased(HumanTaskColumn)
-        query = query.outerjoin(column, db.and_(column.task_id == HumanTask.id, column.name == sort))
-        value = column.number_value
-        keys = [value.is_(None), value.desc() if order == "desc" else value]
-    return query.order_by(*keys, HumanTask.id.desc() if order == "desc" else HumanTask.id)
+        return query.order_by(*_keys(getattr(keys_from, sort), task_id, order, nulls_last=sort == "due_at"))
+    column = db.aliased(HumanTaskColumn)
+    query = query.outerjoin(column, db.and_(column.task_id == task_id, column.name == sort))
+    return query.order_by(*_keys(column.number_value, task_id, order, nulls_last=True))
 
 
 def task_query(actor, scope="mine", status="open", process_key=None, business_key=None,
@@ -82,7 +83,7 @@ def task_query(actor, scope="mine", status="open", process_key=None, business_ke
         query = query.where(HumanTask.id.in_(db.select(HumanTaskRole.task_id).where(HumanTaskRole.role == role)))
     if assignee:
         query = query.where(HumanTask.assignee == assignee)
-    return _ordered(_filtered(query, **filters), sort, order)
+    return _ordered(_filtered(query, **filters), HumanTask.id, sort, order)
 
 
 def narrows(filters):
@@ -94,38 +95,75 @@ def count_limit():
     return current_app.config["INBOX_COUNT_LIMIT"]
 
 
+def _queue_rows(actor, scope, status, key=None):
+    """The open `todo` and `role` scopes as rows of (id, key) read from the queue and held-task
+    indexes alone, or None for a scope that needs the task rows. A held task is never queued, so
+    only a task open to two of my roles needs folding into one row."""
+    if status != "open" or scope not in ("todo", "role"):
+        return None
+    queue = db.select(HumanTaskRole.task_id.label("id"), *([getattr(HumanTaskRole, key)] if key else [])) \
+        .where(HumanTaskRole.role.in_(sorted(actor.roles)), HumanTaskRole.claimable == db.true())
+    parts = [queue.distinct() if len(actor.roles) > 1 else queue]
+    if scope == "todo":
+        parts.append(db.select(HumanTask.id, *([getattr(HumanTask, key)] if key else []))
+                     .where(HumanTask.status == "open", HumanTask.assignee == actor.username))
+    return db.union_all(*parts).subquery()
+
+
+def _page_ids(actor, filters):
+    """The ordered ids a list shows: from the queue indexes alone where the scope allows, never
+    reading a task row it does not show; else from the task rows."""
+    query = task_query(actor, **filters)  # also refuses unknown scopes, statuses and orders
+    sort = filters.get("sort", "created_at")
+    rows = None if narrows(filters) else _queue_rows(
+        actor, filters.get("scope", "mine"), filters.get("status", "open"), sort if sort in SORTS else None)
+    if rows is None:
+        return query.with_only_columns(HumanTask.id)
+    return _ordered(db.select(rows.c.id), rows.c.id, sort, filters.get("order", "asc"), keys_from=rows.c)
+
+
 def list_tasks(actor, page=1, per_page=50, total=None, **filters):
     """A page of tasks and how many there are, counted up to the count limit and one more (so a
     total above the limit means "more than the limit"). `total` is the scope's count if known."""
-    query = task_query(actor, **filters)
+    ids = _page_ids(actor, filters).limit(per_page).offset((page - 1) * per_page)
     if narrows(filters):  # the filtered tasks are read whole anyway: count them in the same pass
-        rows = db.session.execute(query.with_only_columns(HumanTask.id, db.func.count().over())
-                                  .limit(per_page).offset((page - 1) * per_page)).all()
+        rows = db.session.execute(ids.add_columns(db.func.count().over())).all()
         ids = [task_id for task_id, _ in rows]
-        total = rows[0][1] if rows else count(query)
+        total = rows[0][1] if rows else count(task_query(actor, **filters))
     else:
-        ids = db.session.execute(query.with_only_columns(HumanTask.id)
-                                 .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-        total = count(query) if total is None else total
+        ids = db.session.execute(ids).scalars().all()
+        total = scope_count(actor, filters.get("scope", "mine"), filters.get("status", "open")) \
+            if total is None else total
     tasks = {task.id: task for task in db.session.execute(
         db.select(HumanTask).where(HumanTask.id.in_(ids))).scalars()} if ids else {}
     return [tasks[task_id] for task_id in ids], min(total, count_limit() + 1)
 
 
-def count(query):
-    """How many tasks the query finds, up to the count limit and one more."""
-    capped = query.order_by(None).with_only_columns(HumanTask.id).limit(count_limit() + 1).subquery()
+def _capped_count(ids):
+    capped = ids.order_by(None).limit(count_limit() + 1).subquery()
     return db.session.execute(db.select(db.func.count()).select_from(capped)).scalar_one()
 
 
+def count(query):
+    """How many tasks the query finds, up to the count limit and one more."""
+    return _capped_count(query.with_only_columns(HumanTask.id))
+
+
+def scope_count(actor, scope, status="open"):
+    """How many tasks a scope holds, up to the count limit and one more; from the queue indexes
+    alone where the scope allows."""
+    rows = _queue_rows(actor, scope, status)
+    return count(task_query(actor, scope, status)) if rows is None else _capped_count(db.select(rows.c.id))
+
+
 def open_count(actor):
-    return count(task_query(actor, "mine")), count(task_query(actor, "role"))
+    return scope_count(actor, "mine"), scope_count(actor, "role")
 
 
 def tab_counts(actor, tabs):
     """{tab: how many tasks, up to the count limit and one more} for the inbox tabs, each given as
     (scope, status)."""
-    return {tab: count(task_query(actor, scope, status)) for tab, (scope, status) in tabs.items()}
+    return {tab: scope_count(actor, scope, status) for tab, (scope, status) in tabs.items()}
 
 
 def queue_overview(actor, now, process_key=None, role=None, assignee=None, business_key=None, limit=20):

@@ -78,7 +78,7 @@ def _new_row(instance, task):
         exclude_initiator=(config.exclude_initiator if config and config.exclude_initiator is not None
                            else props.get("excludeInitiator", "").lower() == "true"),
     )
-    row.roles = [HumanTaskRole(role=r) for r in sorted(set(roles)) if r]
+    row.roles = [HumanTaskRole(role=r, created_at=row.created_at, due_at=row.due_at) for r in sorted(set(roles)) if r]
     row.columns = _columns(instance, task, process_key, props)
     row.search_text = search_text(row.business_key, [c.text_value for c in sorted(row.columns, key=lambda c: c.name)])
     row.form_values = _form_values(task, props)

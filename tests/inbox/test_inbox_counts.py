@@ -7,7 +7,9 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.extensions import db
-from app.inbox.models import HumanTaskRole
+from app.inbox.actors import Actor
+from app.inbox.models import HumanTask, HumanTaskRole
+from app.inbox.queries import list_tasks, scope_count
 from config import TestConfig
 from tests.inbox.test_inbox_list import customer, listed, three_cases
 from tests.loans.helpers import apply, open_task
@@ -97,3 +99,23 @@ def test_the_migration_fills_search_text_and_queue_flags_of_existing_tasks():
             assert dict(conn.execute(text("SELECT task_id, claimable FROM human_task_role")).all()) == \
                 {1: True, 2: False, 3: False}
         engine.dispose()
+
+
+def test_unfiltered_lists_read_the_queues_in_order_and_list_a_task_open_to_two_of_my_roles_once(app, api):
+    key = apply(api, "60000", term_months=12)["business_key"]
+    task_id = open_task(api, key, "check_completeness")["id"]
+    with app.app_context():
+        own, task = db.session.get(HumanTaskRole, (task_id, "loan_officer")), db.session.get(HumanTask, task_id)
+        assert (own.created_at, own.due_at) == (task.created_at, task.due_at)  # copied when the task was made
+        db.session.add(HumanTaskRole(task_id=task_id, role="risk_officer", claimable=True,
+                                     created_at=own.created_at, due_at=own.due_at))
+        db.session.commit()
+        both = Actor("someone_new", frozenset({"loan_officer", "risk_officer"}))
+        for scope, sort, order in (("todo", "created_at", "desc"), ("role", "due_at", "asc")):
+            tasks, total = list_tasks(both, per_page=1000, scope=scope, sort=sort, order=order)
+            ids = [t.id for t in tasks]
+            assert ids.count(task_id) == 1 and total == min(len(ids), app.config["INBOX_COUNT_LIMIT"] + 1)
+            keys = [(getattr(t, sort) is None, getattr(t, sort)) for t in tasks]
+            dated = [k[1] for k in keys if not k[0]]
+            assert dated == sorted(dated, reverse=order == "desc") and keys[:len(dated)] == [(False, d) for d in dated]
+        assert scope_count(both, "todo") == scope_count(Actor("x", both.roles), "role")
