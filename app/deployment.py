@@ -15,6 +15,7 @@ from .inbox.forms import form_problems
 from .process_tests import scenario_problems
 from .transaction import transactional
 from .workflow.definitions import Problem, read_sources, store_versions
+from .workflow.scenario_files import SUFFIX
 from .workflow.services import registered_services
 from .workflow.validation import validate_sources
 
@@ -51,9 +52,12 @@ def check_folder(names=None):
 
 @transactional
 def deploy_sources(sources, deployed_by=None):
-    """Store a new version of every changed process; refuse all if any file has a problem."""
-    problems, processes = check_sources(sources)
-    problems = problems or scenario_problems(processes)  # process tests run on valid files only
+    """Store a new version of every changed process; refuse all if any file has a problem.
+
+    Scenario files among the sources are the process tests to run instead of the folder's."""
+    scenarios = {name: text for name, text in sources.items() if name.endswith(SUFFIX)}
+    problems, processes = check_sources({n: t for n, t in sources.items() if n not in scenarios})
+    problems = problems or scenario_problems(processes, scenarios)  # process tests run on valid files only
     if problems:
         raise DeployRefused("the process files have problems; nothing was deployed",
                             {"problems": [str(p) for p in problems]})
@@ -65,7 +69,7 @@ def deploy_folder(deployed_by=None):
 
 
 def deploy_upload(files, deployed_by):
-    """Deploy edited files together with the rest of the folder, then keep them in the folder.
+    """Deploy edited files (BPMN, DMN, scenarios) with the rest of the folder, then keep them in the folder.
 
     The files are written only after the new versions are committed, so a refused upload leaves
     both the deployed versions and the designer's folder as they were.

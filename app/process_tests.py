@@ -45,10 +45,10 @@ def _process_of(processes, bpmn_name):
     return next((p for p in defined if p.key == Path(bpmn_name).stem), defined[0] if defined else None)
 
 
-def run_file(process, path):
-    """(outcomes, problems) of one scenario file run against a ParsedProcess."""
+def run_file(process, path, text=None):
+    """(outcomes, problems) of one scenario file (its text, or read from path) run against a ParsedProcess."""
     try:
-        scenarios = read_scenarios(path.read_text(encoding="utf-8"))
+        scenarios = read_scenarios(path.read_text(encoding="utf-8") if text is None else text)
     except (OSError, ScenarioFileError) as err:
         return [], [Problem(path.name, "", str(err))]
     start = _business_date()
@@ -91,15 +91,22 @@ def run_scenario_files(names=None):
     return outcomes, problems
 
 
-def scenario_problems(processes):
-    """A deploy's check: the scenarios in PROCESSES_DIR of each process whose files changed, as Problems."""
+def scenario_problems(processes, scenarios=None):
+    """A deploy's check: the scenarios of each process whose files changed, as Problems.
+
+    A scenario file deployed with the processes ({name: text}) is the one run; otherwise the one in
+    PROCESSES_DIR, so a designer who moves a threshold sends the scenarios that pin it along.
+    """
     folder = Path(current_app.config["PROCESSES_DIR"])
+    scenarios = scenarios or {}
     problems = []
     for process in processes:
         current = latest_definition(process.key)
         path = folder / scenario_file_for(process.spec.file)
-        if (current is not None and current.content_hash == process.content_hash) or not path.is_file():
+        text = scenarios.get(path.name)
+        if (current is not None and current.content_hash == process.content_hash) or \
+                (text is None and not path.is_file()):
             continue
-        outcomes, file_problems = run_file(process, path)
+        outcomes, file_problems = run_file(process, path, text)
         problems += file_problems + [Problem(path.name, o.name, "; ".join(o.problems)) for o in outcomes if not o.passed]
     return problems

@@ -248,7 +248,9 @@ class NodeConfigArgs(Schema):
 
 
 class DeployRequest(Schema):
-    files = fields.Dict(keys=fields.Str(validate=validate.Regexp(r"^[\w\-. ]+\.(bpmn|dmn)$")),
+    files = fields.Dict(keys=fields.Str(validate=validate.Regexp(
+                            r"^[^/\\]+\.(bpmn|dmn|scenarios\.json)$",
+                            error="a file name ends in .bpmn, .dmn or .scenarios.json and names no folder")),
                         values=fields.Str(validate=validate.Length(max=2_000_000)), required=True)
 
 

@@ -1,4 +1,8 @@
 """Driving a loan case through the inbox over HTTP, the way staff do."""
+import json
+from pathlib import Path
+
+from app.workflow.definitions import read_sources
 
 
 def apply(api, amount, customer_id=1, product_code="PERSONAL_EI", term_months=36, user="loan_officer"):
@@ -101,3 +105,19 @@ def attach(api, business_key, kind="evidence", user="risk_officer", content=EVID
                         data={"kind": kind, "file": (io.BytesIO(content), filename)})
     assert response.status_code == 201, response.get_json()
     return response.get_json()
+
+
+def designer_edit(folder, edits, retired_scenarios):
+    """The folder's process files with `edits` [(file, old, new)] made, sent with its scenario files
+    less the scenarios the edit makes untrue ({file: [names]}): a designer who moves a threshold
+    deploys the process tests that pinned it along, or the deploy is refused."""
+    sources = read_sources(folder)
+    for name, old, new in edits:
+        assert old in sources[name]
+        sources[name] = sources[name].replace(old, new)
+    for name, retired in retired_scenarios.items():
+        scenarios = json.loads((Path(folder) / name).read_text(encoding="utf-8"))
+        kept = [s for s in scenarios if s["name"] not in retired]
+        assert len(kept) == len(scenarios) - len(retired), f"{name} has no scenario among {retired}"
+        sources[name] = json.dumps(kept, ensure_ascii=False)
+    return sources

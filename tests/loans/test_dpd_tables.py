@@ -8,7 +8,7 @@ from app.close_of_business import run_cob_through
 from app.deployment import deploy_sources
 from app.workflow.definitions import read_sources
 
-from .helpers import new_loan, open_task
+from .helpers import designer_edit, new_loan, open_task
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 
@@ -16,14 +16,14 @@ PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 @pytest.fixture()
 def edited_tables(app):
     """Special mention only after 5 days; phone calls from the first overdue day."""
-    sources = read_sources(PROCESSES)
-    for name, old, new in [
-            ("classification_floor.dmn", '<inputEntry id="rule_special_mention_dpd"><text>&gt; 0</text>',
-             '<inputEntry id="rule_special_mention_dpd"><text>&gt; 5</text>'),
-            ("collection_stage.dmn", '<inputEntry id="stage_phone_dpd"><text>&gt; 7</text>',
-             '<inputEntry id="stage_phone_dpd"><text>&gt; 0</text>')]:
-        assert old in sources[name]
-        sources[name] = sources[name].replace(old, new)
+    sources = designer_edit(PROCESSES, [
+        ("classification_floor.dmn", '<inputEntry id="rule_special_mention_dpd"><text>&gt; 0</text>',
+         '<inputEntry id="rule_special_mention_dpd"><text>&gt; 5</text>'),
+        ("collection_stage.dmn", '<inputEntry id="stage_phone_dpd"><text>&gt; 7</text>',
+         '<inputEntry id="stage_phone_dpd"><text>&gt; 0</text>')],
+        # a seven-day case is now a phone call, no longer an SMS reminder
+        {"collection_escalation.scenarios.json": [
+            "reminder rung (7 days): an SMS, three days' wait, a call and a kept promise"]})
     with app.app_context():
         deploy_sources(sources, "designer")
     yield

@@ -194,3 +194,28 @@ def test_an_upload_whose_scenarios_fail_is_refused_and_leaves_the_folder(api, de
     assert "loan_approval.scenarios.json: reject at branch level: expected data 'approval_decision' = 'rejected', " \
            "it is 'declined'" in problems
     assert (folder / "loan_approval.bpmn").read_text(encoding="utf-8") == text
+
+
+def test_an_upload_sends_its_scenarios_along(api, deploy_folder_at):
+    """The designer moves the one-level limit and, in the same upload, retires the scenarios that
+    pinned the old one; the folder keeps what was deployed."""
+    folder = deploy_folder_at
+    dmn = (folder / "approval_levels.dmn").read_text(encoding="utf-8").replace("&lt;= 100000<", "&lt;= 10000<")
+    files = {"approval_levels.dmn": dmn}
+    for stem in ("loan_approval", "loan_application"):
+        kept = [s for s in scenarios_of(folder, stem) if "branch level" not in s["name"]
+                and s["name"] not in ("documents missing: supplemented, checked again, approved",
+                                      "returned for information, resubmitted, approved")]
+        files[f"{stem}.scenarios.json"] = json.dumps(kept, ensure_ascii=False)
+    response = api.post("/api/process-definitions", "process_designer", json={"files": files})
+    assert response.status_code == 201, response.get_json()
+    assert {d["key"] for d in response.get_json()["deployed"]} == {"loan_approval", "loan_application"}
+    assert (folder / "loan_approval.scenarios.json").read_text(encoding="utf-8") == files["loan_approval.scenarios.json"]
+
+
+def test_an_upload_name_outside_the_rule_is_named(api):
+    response = api.post("/api/process-definitions", "process_designer",
+                        json={"files": {"../approval.bpmn": "<x/>", "notes.txt": "x"}})
+    assert response.status_code == 422
+    text = json.dumps(response.get_json())
+    assert "ends in .bpmn, .dmn or .scenarios.json" in text
