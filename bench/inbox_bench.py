@@ -9,11 +9,12 @@ say) it migrates it first. Rows are inserted directly, as many as a busy company
 import argparse
 import os
 import random
-import statistics
 import tempfile
 import time
 from datetime import timedelta
 from decimal import Decimal
+
+from bench.figures import p50_p95
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 PRODUCTS = ("个人经营贷（等额本息）", "小微企业流动资金贷（等额本金）", "过桥周转贷（先息后本）")
@@ -81,8 +82,7 @@ def timed(call, runs):
         response = call()
         took.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    took.sort()
-    return statistics.median(took), took[max(0, int(len(took) * 0.95) - 1)]
+    return p50_p95(took)
 
 
 def main():

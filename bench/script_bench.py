@@ -4,9 +4,10 @@ process (the checks only) and in the worker pool (the checks plus the operating 
     .venv/bin/python -m bench.script_bench [--runs 2000]
 """
 import argparse
-import statistics
 import time
 from decimal import Decimal
+
+from bench.figures import p50_p95
 
 SCRIPT = "approved = amount <= Decimal('500000') and risk_level != 'high'\nlevels = 2 if approved else 3"
 
@@ -18,8 +19,7 @@ def timed(run, runs):
         started = time.perf_counter()
         run(data)
         took.append((time.perf_counter() - started) * 1000)
-    took.sort()
-    return statistics.median(took), took[int(len(took) * 0.95) - 1]
+    return p50_p95(took)
 
 
 def main():

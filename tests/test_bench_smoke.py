@@ -1,0 +1,37 @@
+"""Every bench script still runs: a tiny run of each, on its own temporary SQLite database, printing
+its figures. The figures the README quotes come from full runs of the same scripts."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURE_ROW = re.compile(r"^(?P<name>.+?)\s+(?P<p50>\d+\.\d+)\s+(?P<p95>\d+\.\d+)$")
+
+
+def run_bench(*args):
+    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def figure_rows(output):
+    return [m for m in map(FIGURE_ROW.match, output.splitlines()) if m]
+
+
+@pytest.mark.parametrize("args, rows", [
+    (("bench.inbox_bench", "--tasks", "200", "--people", "10", "--runs", "3"), 13),
+    (("bench.script_bench", "--runs", "20"), 2),
+])
+def test_a_timing_bench_prints_a_median_and_a_p95_per_row(args, rows):
+    found = figure_rows(run_bench(*args))
+    assert len(found) == rows
+    assert all(float(m["p95"]) >= float(m["p50"]) for m in found), [m.group(0) for m in found]
+
+
+def test_the_close_of_business_bench_closes_its_book():
+    output = run_bench("bench.cob_bench", "--loans", "50", "--days", "1")
+    assert re.search(r"closed 50 loans in [\d.]+ s", output), output
+    assert "peak memory" in output
