@@ -7,11 +7,11 @@ say) it migrates it first. The first date opens a classification review and a co
 per overdue loan; the dates after it show the steady nightly cost.
 """
 import argparse
-import os
 import resource
-import tempfile
 import time
 from datetime import timedelta
+
+from bench.setup import add_database_option, bench_app
 
 
 def main():
@@ -19,26 +19,17 @@ def main():
     parser.add_argument("--loans", type=int, default=100_000)
     parser.add_argument("--overdue", type=float, default=0.02, help="share of loans overdue")
     parser.add_argument("--days", type=int, default=3, help="business dates to close")
-    parser.add_argument("--database", help="SQLAlchemy URL of an empty database (default: temporary SQLite)")
+    add_database_option(parser)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='cob-bench-')}/bench.sqlite3"
-    os.environ.setdefault("SCHEDULER_ENABLED", "false")
+    app = bench_app(args.database, "cob-bench-")
 
-    from flask_migrate import upgrade
-
-    from app import clock, create_app
+    from app import clock
     from app.close_of_business import run_cob
-    from app.deployment import deploy_folder
     from app.extensions import db
-    from app.seed import seed_demo
     from app.workflow.models import ProcessInstance
     from bench.portfolio import build_portfolio
 
-    app = create_app()
     with app.app_context():
-        upgrade()
-        seed_demo()
-        deploy_folder("bench")
         started = time.perf_counter()
         build_portfolio(args.loans, clock.business_date(), args.overdue)
         print(f"book: {args.loans} loans ({args.overdue:.1%} overdue) built in {time.perf_counter() - started:.1f} s"

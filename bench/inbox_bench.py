@@ -7,14 +7,13 @@ Without --database it builds a throwaway SQLite file; with one (an empty Postgre
 say) it migrates it first. Rows are inserted directly, as many as a busy company keeps open.
 """
 import argparse
-import os
 import random
-import tempfile
 import time
 from datetime import timedelta
 from decimal import Decimal
 
 from bench.figures import p50_p95
+from bench.setup import add_database_option, bearer, bench_app
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 PRODUCTS = ("个人经营贷（等额本息）", "小微企业流动资金贷（等额本金）", "过桥周转贷（先息后本）")
@@ -90,35 +89,17 @@ def main():
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--database", help="SQLAlchemy URL of an empty database (default: temporary SQLite)")
+    add_database_option(parser)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='inbox-bench-')}/bench.sqlite3"
-    os.environ.setdefault("SCHEDULER_ENABLED", "false")
-    os.environ.setdefault("DEPLOY_ON_START", "false")
-
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.deployment import deploy_folder
+    app = bench_app(args.database, "inbox-bench-")
     from app.extensions import db
-    from app.seed import seed_demo
-    from config import Config
-
-    class BenchConfig(Config):
-        WTF_CSRF_ENABLED = False
-
-    app = create_app(BenchConfig())
     with app.app_context():
-        upgrade()
-        seed_demo()
-        deploy_folder("bench")
         started = time.perf_counter()
         build_tasks(args.tasks, args.people)
         print(f"{args.tasks} open tasks over every role, {args.people} people, built in "
               f"{time.perf_counter() - started:.1f} s on {db.engine.dialect.name}")
     client = app.test_client()
-    token = client.post("/api/auth/token", json={"username": "risk_officer", "password": "demo"}).get_json()["token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = bearer(client, "risk_officer")
     page = app.test_client()
     page.post("/login", data={"username": "risk_officer", "password": "demo"})
     queries = {
@@ -136,8 +117,7 @@ def main():
         "api scope=all + search": "/api/tasks?scope=all&search=%E5%BC%A0",
         "api supervisor queues": "/api/supervisor/queues",
     }
-    token = client.post("/api/auth/token", json={"username": "supervisor", "password": "demo"}).get_json()["token"]
-    overseer = {"Authorization": f"Bearer {token}"}
+    overseer = bearer(client, "supervisor")
     print(f"{'query':32} {'p50 ms':>8} {'p95 ms':>8}")
     for (label, path), who in [(q, headers) for q in queries.items()] + [(q, overseer) for q in supervisor.items()]:
         p50, p95 = timed(lambda: client.get(path, headers=who), args.runs)

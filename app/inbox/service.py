@@ -1,4 +1,6 @@
 """The inbox's business steps. Each public function is one transaction."""
+from sqlalchemy.orm.attributes import set_committed_value
+
 from .. import clock
 from ..audit import record_event
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -111,10 +113,11 @@ def claim_task(task_id, actor):
     require_may_act(task, actor)
     if task.assignee == actor.username:
         return task
+    claimed_at = clock.now()
     claimed = db.session.execute(
         db.update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == "open",
                                    HumanTask.assignee.is_(None))
-        .values(assignee=actor.username, claimed_at=clock.now())
+        .values(assignee=actor.username, claimed_at=claimed_at)
     ).rowcount
     if claimed != 1:
         raise Conflict("this task has been claimed by someone else", code="already_claimed")
@@ -122,7 +125,10 @@ def claim_task(task_id, actor):
     record_event("task_claimed", actor.username, instance_id=task.instance_id, task_id=task.id,
                  business_key=task.business_key, subject=task.task_spec_id,
                  before={"assignee": None}, after={"assignee": actor.username})
-    db.session.refresh(task)
+    # What the update wrote, without reading the task and its roles back (the queue flags it
+    # changed are not part of what a claim answers).
+    set_committed_value(task, "assignee", actor.username)
+    set_committed_value(task, "claimed_at", claimed_at)
     return task
 
 

@@ -13,7 +13,6 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from .. import clock
 from ..extensions import db
 from .engine import Parser, serializer
-from .lru import app_cache
 from .models import ProcessDefinition
 from .problems import explain
 
@@ -223,9 +222,3 @@ def store_versions(processes, deployed_by=None):
         created.append(row)
     db.session.flush()
     return created
-
-
-def spec_dicts(definition):
-    """The serialized spec of a version, parsed once per process (versions never change)."""
-    return app_cache("spec_dicts").get((definition.id, definition.content_hash),
-                                       lambda: json.loads(definition.spec_json))

@@ -19,7 +19,7 @@ from ..errors import AppError
 from .bounds import BOUNDED
 from .sandbox import SandboxEnvironment
 from .services import HandlerFailed
-from .spiff_adapter import ExactServiceTask, encode_state
+from .spiff_adapter import ExactServiceTask, encode_state, share_specs
 
 
 class Parser(SpiffBpmnParser):
@@ -67,9 +67,19 @@ def dump_state(workflow):
     return encode_state(serializer, workflow)
 
 
-def load_state(state_json, spec_dicts):
+def build_specs(spec_dicts):
+    """(process spec, {called process: spec}) built from a version's serialized specs, to be
+    shared by every workflow of that version: SpiffWorkflow's task specs hold no run state."""
+    spec = serializer.registry.restore(copy.deepcopy(spec_dicts["spec"]))
+    subprocess_specs = {k: serializer.registry.restore(copy.deepcopy(v)) for k, v in spec_dicts["subprocess_specs"].items()}
+    share_specs([spec, *subprocess_specs.values()])
+    return spec, subprocess_specs
+
+
+def load_state(state_json, specs):
+    """The workflow of a stored state on its version's built specs (restore passes objects through)."""
     state = json.loads(state_json)
-    state.update(copy.deepcopy(spec_dicts))
+    state["spec"], state["subprocess_specs"] = specs[0], dict(specs[1])
     workflow = serializer.from_dict(state)
     workflow.script_engine = script_engine
     # Restored subprocesses register their waiting events (timers, signals) with themselves,

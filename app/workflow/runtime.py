@@ -1,5 +1,6 @@
 """Running process instances: start, step, complete user tasks, persist the state."""
 import copy
+import json
 import uuid
 
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
@@ -13,8 +14,9 @@ from ..errors import AppError, Conflict, NotFound
 from ..extensions import db
 from ..rows import get_row
 from .bounds import check_instance_data
-from .definitions import latest_definition, spec_dicts
-from .engine import ExactServiceTask, dump_state, load_state, script_engine, serializer
+from .definitions import latest_definition
+from .engine import ExactServiceTask, build_specs, dump_state, load_state, script_engine, serializer
+from .lru import app_cache
 from .models import ProcessInstance
 from .services import HandlerFailed, Step, running_step
 from .task_data import storage_problem
@@ -90,15 +92,19 @@ def process_error(err):
     return ProcessError(f"the process stopped at {where or 'a step'}: {err}", {"element": [where or ""]})
 
 
+def process_specs(definition):
+    """The built specs of a version, once per process: versions never change."""
+    return app_cache("process_specs").get((definition.id, definition.content_hash),
+                                          lambda: build_specs(json.loads(definition.spec_json)))
+
+
 def start_instance(process_key, data, actor, business_key=None):
     """Create an instance on the newest version and run it to its first wait."""
     definition = latest_definition(process_key)
     if definition is None:
         raise NotFound(f"no deployed process '{process_key}'")
-    specs = spec_dicts(definition)
-    spec = serializer.from_dict(copy.deepcopy(specs["spec"]))
-    subprocess_specs = {k: serializer.from_dict(copy.deepcopy(v)) for k, v in specs["subprocess_specs"].items()}
-    workflow = new_workflow(spec, subprocess_specs, data)
+    spec, subprocess_specs = process_specs(definition)
+    workflow = new_workflow(spec, dict(subprocess_specs), data)
     instance = ProcessInstance(
         definition=definition, process_key=process_key,
         business_key=business_key or f"{process_key}-{uuid.uuid4().hex[:12]}",
@@ -123,7 +129,7 @@ def new_workflow(spec, subprocess_specs, data, engine=script_engine):
 
 def load(instance_id):
     instance = get_row(ProcessInstance, instance_id, "process instance")
-    return instance, load_state(instance.state, spec_dicts(instance.definition))
+    return instance, load_state(instance.state, process_specs(instance.definition))
 
 
 def find_task(workflow, task_guid):

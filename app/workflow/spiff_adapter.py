@@ -12,6 +12,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 
 
@@ -38,6 +39,21 @@ def encode_state(serializer, workflow):
         return json.dumps(state, cls=serializer._encoder_cls, separators=(",", ":"), allow_nan=False)
     finally:
         serializer.registry._encoder_mode = False
+
+
+def share_specs(process_specs):
+    """Make built process specs safe to share between workflows and threads.
+
+    A loop or multi-instance task connects its merge to its child spec's completion on first run
+    (LoopTask.create_child): a spec mutation, checked and made without a lock. Connected once
+    here, when the specs are built, no workflow changes a shared spec afterwards.
+    """
+    for process_spec in process_specs:
+        for task_spec in process_spec.task_specs.values():
+            if isinstance(task_spec, LoopTask):
+                child = process_spec.task_specs[task_spec.task_spec]
+                if not child.completed_event.is_connected(task_spec.merge_child):
+                    child.completed_event.connect(task_spec.merge_child)
 
 
 _clock = {"provider": None}

@@ -23,12 +23,12 @@ def _app(size):
 def test_a_second_app_does_not_take_over_the_first_apps_caches():
     first, second = _app(2), _app(5)
     with first.app_context():
-        app_cache("spec_dicts").get("key", lambda: "first's")
+        app_cache("process_specs").get("key", lambda: "first's")
     with second.app_context():
-        assert app_cache("spec_dicts").get("key", lambda: "second's") == "second's"
-        assert app_cache("spec_dicts").bound == 5
+        assert app_cache("process_specs").get("key", lambda: "second's") == "second's"
+        assert app_cache("process_specs").bound == 5
     with first.app_context():
-        cache = app_cache("spec_dicts")
+        cache = app_cache("process_specs")
         assert cache.get("key", lambda: "made again") == "first's"
         for key in range(10):
             cache.get(key, lambda key=key: key)

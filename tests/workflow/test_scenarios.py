@@ -146,10 +146,13 @@ def test_timers_fire_on_the_scenario_clock(runner, folder):
 
 @pytest.fixture()
 def deploy_folder_at(app, folder):
+    """PROCESSES_DIR set to a copy; afterwards the shipped processes are the newest versions again."""
     old = app.config["PROCESSES_DIR"]
     app.config["PROCESSES_DIR"] = str(folder)
     yield folder
     app.config["PROCESSES_DIR"] = old
+    with app.app_context():
+        deploy_folder("tests")
 
 
 def test_a_failing_scenario_refuses_the_deploy_and_stores_nothing(app, deploy_folder_at):

@@ -17,7 +17,7 @@ from SpiffWorkflow.task import Task
 
 from app import clock
 from app.workflow import spiff_adapter
-from app.workflow.engine import Parser, dump_state, load_state, script_engine, serializer
+from app.workflow.engine import Parser, build_specs, dump_state, load_state, script_engine, serializer
 from app.workflow.timers import next_timer_at
 
 ROOT = Path(__file__).parent.parent.parent
@@ -48,7 +48,7 @@ def test_state_with_a_decimal_round_trips(app):
         workflow.get_tasks()[0].data["amount"] = Decimal("1234.50")
         whole = serializer.to_dict(workflow)
         specs = {key: whole[key] for key in ("spec", "subprocess_specs")}
-        restored = load_state(dump_state(workflow), specs)
+        restored = load_state(dump_state(workflow), build_specs(specs))
     assert restored.get_tasks()[0].data["amount"] == Decimal("1234.50")
 
 
@@ -89,3 +89,26 @@ def test_no_other_module_touches_spiff_internals():
              for path in app_dir.rglob("*.py") if path.name != "spiff_adapter.py"
              for match in PRIVATE_USE.findall(path.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_workflows_sharing_built_specs_merge_each_loop_once(app):
+    """Every workflow of a version runs on one built spec (runtime.process_specs); a multi-instance
+    step must still merge each of its results once per workflow, reloaded or not."""
+    from SpiffWorkflow.util.task import TaskState
+
+    from app.workflow.runtime import new_workflow
+    parser = Parser()
+    parser.add_bpmn_file(str(ROOT / "tests" / "fixtures" / "generic" / "shared_loop.bpmn"))
+    template = BpmnWorkflow(parser.get_spec("shared_loop"), parser.get_subprocess_specs("shared_loop"))
+    whole = serializer.to_dict(template)
+    with app.app_context():
+        specs = build_specs({key: whole[key] for key in ("spec", "subprocess_specs")})
+        results = []
+        for items in ([1, 2, 3], [10, 20]):
+            workflow = new_workflow(specs[0], dict(specs[1]), {"items": items})
+            workflow.do_engine_steps()
+            workflow = load_state(dump_state(workflow), specs)  # saved at the wait, as a request would
+            workflow.get_tasks(state=TaskState.READY, manual=True)[0].run()
+            workflow.do_engine_steps()
+            results.append(workflow.last_task.data["doubled"])
+    assert results == [[2, 4, 6], [20, 40]]
