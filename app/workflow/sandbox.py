@@ -41,12 +41,16 @@ SAFE_BUILTIN_NAMES = (
     "tuple", "zip", "True", "False", "None",
 )
 # Builtins that open files, run code or reach objects' internals: refused by name, so that
-# `processes validate` names them instead of leaving a NameError for run time.
+# `processes validate` names them instead of leaving a NameError for run time. None of them is in
+# the sandbox's builtins, so refusing them names a mistake; it is not what keeps scripts in.
 FORBIDDEN_NAMES = frozenset((
     "open", "eval", "exec", "compile", "getattr", "setattr", "delattr", "hasattr", "globals",
-    "locals", "vars", "dir", "type", "object", "super", "breakpoint", "input", "help",
-    "memoryview", "classmethod", "staticmethod", "property", "exit", "quit", "print",
+    "locals", "vars", "dir", "super", "breakpoint", "memoryview", "classmethod", "staticmethod",
+    "exit", "quit", "print",
 ))
+# Builtins whose names are also ordinary field names (a DMN column `type`, a form field `input`):
+# as data they are just task data, so only calling them is refused.
+FORBIDDEN_CALLS = frozenset(("type", "object", "input", "help", "property"))
 # Non-dunder attributes that lead out: frames of generators and tracebacks (f_back/f_globals
 # reach every module), code objects, and format strings, which look up attributes by name.
 FORBIDDEN_ATTRIBUTES = frozenset(("format", "format_map", "mro"))
@@ -77,9 +81,9 @@ class ScriptTimeout(RuntimeError):
     """The script ran longer than the sandbox allows."""
 
 
-def _refusal(node):
-    """(exception class, reason) when a node is forbidden, else None."""
-    if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+def _refusal(node, called):
+    """(exception class, reason) when a node is forbidden, else None; `called`: ids of called nodes."""
+    if isinstance(node, ast.Name) and (node.id in FORBIDDEN_NAMES or node.id in FORBIDDEN_CALLS and id(node) in called):
         return ForbiddenName, f"name '{node.id}' is not defined in the sandbox"
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return UnsafeScript, "imports are not allowed"
@@ -102,8 +106,9 @@ def _refusal(node):
 def check_source(source, mode="exec"):
     """Parse and vet designer code; return the AST or raise SyntaxError/UnsafeScript."""
     tree = ast.parse(source, mode=mode)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
-        refused = _refusal(node)
+        refused = _refusal(node, called)
         if refused:
             raise refused[0](refused[1])
     return tree

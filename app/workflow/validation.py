@@ -6,7 +6,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 
 from . import bounds, declarations
-from .definitions import Problem, build_processes, parse_sources
+from .definitions import Problem, build_processes, parse_sources, read_xml
 from .engine import ExactServiceTask
 from .sandbox import UnsafeScript, check_source
 from .validation_process import length_problems, start_problems
@@ -81,12 +81,25 @@ def _declaration_problems(file, element, task_spec):
     return found
 
 
-def _task_problems(file, task_spec, known_roles, known_services, form_problems):
+def unnamed_lanes(text):
+    """{flow node id: lane id} of the nodes in a lane without a name: SpiffWorkflow sees them in no lane."""
+    bpmn_ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    return {ref.text.strip(): lane.get("id") for lane in read_xml(text).iterfind(".//bpmn:lane", bpmn_ns)
+            if not (lane.get("name") or "").strip() for ref in lane.iterfind("bpmn:flowNodeRef", bpmn_ns) if ref.text}
+
+
+def _no_lane(element, unnamed):
+    if element in unnamed:
+        return f"user task is in lane '{unnamed[element]}', which has no name; the lane's name is the role that does it"
+    return "user task is outside any lane; its lane names the role that does it"
+
+
+def _task_problems(file, task_spec, known_roles, known_services, form_problems, unnamed=None):
     element = getattr(task_spec, "bpmn_id", None) or task_spec.name
     found = []
     if getattr(task_spec, "manual", False):
         if not task_spec.lane:
-            found.append(Problem(file, element, "user task is outside any lane; its lane names the role that does it"))
+            found.append(Problem(file, element, _no_lane(element, unnamed or {})))
         elif known_roles is not None and task_spec.lane not in known_roles:
             found.append(Problem(file, element, f"lane '{task_spec.lane}' is not a known role"))
     form = _form_of(task_spec)
@@ -136,8 +149,10 @@ def validate_sources(sources, known_roles=None, known_services=(), form_problems
     for process in processes:
         # Embedded subprocesses too: their tasks run like the process's own.
         for spec in [process.spec, *process.subprocess_specs.values()]:
+            unnamed = unnamed_lanes(sources[spec.file])
             for task_spec in spec.task_specs.values():
-                problems += _task_problems(spec.file, task_spec, known_roles, set(known_services), form_problems)
+                problems += _task_problems(spec.file, task_spec, known_roles, set(known_services), form_problems,
+                                           unnamed)
         problems += [Problem(*found) for found in bounds.call_problems(process.spec, process.subprocess_specs)]
         problems += length_problems(process)
     problems += start_problems(processes)

@@ -1,0 +1,65 @@
+"""Issue #12, trust the validator: what it refuses must really fail, and what it accepts must run."""
+import json
+from pathlib import Path
+
+import pytest
+
+from .validator_files import LANE, RULE_TASK, bpmn, chain, end, start, user_task
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "validator"
+
+
+def test_decision_columns_named_like_python_builtins_are_ordinary_fields(validate):
+    text = bpmn("route_by_type", chain(start(), RULE_TASK.format("field_names"), end()), LANE)
+    code, lines = validate({"route.bpmn": text, "field_names.dmn": (FIXTURES / "field_names.dmn").read_text()})
+    assert (code, lines) == (0, ["ok: 1 process(es) valid"])
+
+
+def test_calling_a_withheld_builtin_is_still_named(validate):
+    text = bpmn("call_type", chain(start(), '<bpmn:scriptTask id="probe"><bpmn:script>kind = type(amount)'
+                                   '</bpmn:script></bpmn:scriptTask>', end()), LANE)
+    code, lines = validate({"call_type.bpmn": text})
+    assert (code, lines) == (1, ["call_type.bpmn: probe: script is not allowed: name 'type' is not defined in the sandbox"])
+
+
+FORM_TASK = ('<bpmn:userTask id="fill_in"><bpmn:extensionElements><spiffworkflow:properties>'
+             '<spiffworkflow:property name="formJsonSchemaFilename" value="{}"/>'
+             '</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>')
+
+
+@pytest.fixture()
+def forms(app, tmp_path):
+    """FORMS_DIR as a throwaway folder: write {name: schema} into it."""
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    previous = app.config["FORMS_DIR"]
+    app.config["FORMS_DIR"] = str(folder)
+    yield lambda name, schema: (folder / name).write_text(json.dumps(schema), encoding="utf-8")
+    app.config["FORMS_DIR"] = previous
+
+
+def test_a_form_with_properties_but_no_type_is_an_object(validate, forms):
+    forms("untyped.json", {"properties": {"amount": {"type": "number"}}, "required": ["amount"]})
+    forms("a_list.json", {"type": "array", "items": {"type": "string"}})
+    body = chain(start(), FORM_TASK.format("untyped.json"), FORM_TASK.format("a_list.json").replace("fill_in", "pick"),
+                 end())
+    text = bpmn("untyped_form", body, {"Lane_officer": ("loan_officer", ["start", "fill_in", "pick"])})
+    code, lines = validate({"untyped_form.bpmn": text})
+    assert (code, lines) == (1, ["untyped_form.bpmn: pick: form a_list.json must describe an object"])
+
+
+def test_a_user_task_in_a_lane_without_a_name_is_told_so(validate):
+    lanes = {"Lane_officer": ("loan_officer", ["start"]), "Lane_blank": (None, ["review"])}
+    text = bpmn("blank_lane", chain(start(), user_task("review"), user_task("check"), end()), lanes)
+    code, lines = validate({"blank_lane.bpmn": text})
+    assert (code, lines) == (1, [
+        "blank_lane.bpmn: review: user task is in lane 'Lane_blank', which has no name; "
+        "the lane's name is the role that does it",
+        "blank_lane.bpmn: check: user task is outside any lane; its lane names the role that does it"])
+
+
+def test_data_named_like_a_withheld_builtin_evaluates_as_data():
+    from app.workflow.sandbox import LocalSandbox
+    data = {"type": "house", "input": "web", "object": "car", "property": "flat", "help": "yes"}
+    assert LocalSandbox().evaluate("type == 'house' and input + object + property + help == 'webcarflatyes'", data)
+
