@@ -16,6 +16,7 @@ from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import AppError
+from . import dmn_schema
 from .bounds import BOUNDED
 from .sandbox import SandboxEnvironment
 from .services import HandlerFailed
@@ -29,7 +30,11 @@ class Parser(SpiffBpmnParser):
     }
 
     def __init__(self):
-        super().__init__(validator=VALIDATOR)
+        super().__init__(validator=VALIDATOR, dmn_schemas=dmn_schema.SCHEMAS)
+
+    def add_dmn_xml(self, node, filename=None):
+        dmn_schema.check(node, filename)
+        super().add_dmn_xml(node, filename)
 
 
 class ScriptEngine(PythonScriptEngine):

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from app.extensions import db
+
 from .validator_files import LANE, RULE_TASK, bpmn, chain, end, start, user_task
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "validator"
@@ -63,3 +65,33 @@ def test_data_named_like_a_withheld_builtin_evaluates_as_data():
     data = {"type": "house", "input": "web", "object": "car", "property": "flat", "help": "yes"}
     assert LocalSandbox().evaluate("type == 'house' and input + object + property + help == 'webcarflatyes'", data)
 
+
+def deploy_and_run(files, data):
+    """Deploy the files as the designer would, start their process and read it back: the data it ends with."""
+    from app.deployment import deploy_sources
+    from app.workflow.runtime import load, start_instance
+    [definition] = deploy_sources(files, "tester")
+    instance, _ = start_instance(definition.key, data, "tester")
+    db.session.commit()
+    _, workflow = load(instance.id)
+    return instance.status, workflow.last_task.data
+
+
+@pytest.mark.parametrize("dmn, decision, version", [
+    ("scores_dmn12.dmn", "scores12", "1.2"), ("scores.dmn", "scores", "1.3")])
+def test_dmn_files_of_each_version_validate_and_decide(app, ctx, validate, dmn, decision, version):
+    key = f"decide_dmn_{version.replace('.', '_')}"
+    files = {f"{key}.bpmn": bpmn(key, chain(start(), RULE_TASK.format(decision), end()), LANE),
+             dmn: (FIXTURES / dmn).read_text()}
+    assert validate(files) == (0, ["ok: 1 process(es) valid"])
+    status, data = deploy_and_run(files, {"amount": 500})
+    assert (status, data["score"]) == ("completed", 1)
+
+
+def test_a_dmn_12_file_that_breaks_its_schema_names_line_and_element(validate):
+    text = (FIXTURES / "scores_dmn12.dmn").read_text().replace('hitPolicy="FIRST"', 'hitPolicy="SOMETIMES"')
+    files = {"decide.bpmn": bpmn("decide_broken", chain(start(), RULE_TASK.format("scores12"), end()), LANE),
+             "scores_dmn12.dmn": text}
+    code, lines = validate(files)
+    assert code == 1
+    assert lines[0].startswith("scores_dmn12.dmn: scores12_table: line 4: attribute 'hitPolicy' of dmn:decisionTable:")
