@@ -141,6 +141,17 @@ def _decision_problems(parser):
     return [p for p in found if p]
 
 
+def _nothing_to_run(sources, parser):
+    """Files that parse cleanly yet hold no executable process: saying "ok" would deploy nothing."""
+    idle = {parser.process_parsers[key].filename: key for key in parser.process_parsers
+            if not parser.process_parsers[key].process_executable}
+    if idle:
+        return [Problem(file, key, 'process is not executable (isExecutable="false") and no file given '
+                                   'holds an executable one; nothing would be deployed') for file, key in sorted(idle.items())]
+    return [Problem(", ".join(sorted(sources)), "", "no executable process found in these files; "
+                                                   "validate a decision together with a process that calls it")]
+
+
 def validate_sources(sources, known_roles=None, known_services=(), form_problems=lambda name: []):
     """All problems of a set of files, and the processes built from them."""
     parser, problems = parse_sources(sources)
@@ -157,5 +168,7 @@ def validate_sources(sources, known_roles=None, known_services=(), form_problems
         problems += length_problems(process)
     problems += start_problems(processes)
     problems += _decision_problems(parser)
+    if not processes and not problems:
+        problems = _nothing_to_run(sources, parser)
     unique = list(dict.fromkeys((p.file, p.element, p.reason) for p in problems))
     return [Problem(*p) for p in unique], processes

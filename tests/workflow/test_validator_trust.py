@@ -95,3 +95,30 @@ def test_a_dmn_12_file_that_breaks_its_schema_names_line_and_element(validate):
     code, lines = validate(files)
     assert code == 1
     assert lines[0].startswith("scores_dmn12.dmn: scores12_table: line 4: attribute 'hitPolicy' of dmn:decisionTable:")
+
+
+def test_files_with_nothing_executable_fail_and_say_so(validate):
+    code, lines = validate({"scores.dmn": (FIXTURES / "scores.dmn").read_text()})
+    assert (code, lines) == (1, ["scores.dmn: -: no executable process found in these files; "
+                                 "validate a decision together with a process that calls it"])
+    sketch = bpmn("sketch", chain(start(), user_task("review"), end()), LANE, executable="false")
+    code, lines = validate({"sketch.bpmn": sketch})
+    assert (code, lines) == (1, ['sketch.bpmn: sketch: process is not executable (isExecutable="false") and no file '
+                                 'given holds an executable one; nothing would be deployed'])
+
+
+def test_a_folder_is_validated_file_by_file_and_an_empty_one_fails(app, tmp_path):
+    def validate_folder(*args):
+        result = app.test_cli_runner().invoke(args=["processes", "validate", *args])
+        return result.exit_code, result.output.splitlines()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    previous, app.config["PROCESSES_DIR"] = app.config["PROCESSES_DIR"], str(empty)
+    try:
+        assert validate_folder() == (1, [f"{empty}: -: no BPMN or DMN file found (*.bpmn, *.dmn); "
+                                         "no executable process to check"])
+    finally:
+        app.config["PROCESSES_DIR"] = previous
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "plain.bpmn").write_text(bpmn("plain_folder", chain(start(), end()), LANE))
+    assert validate_folder(str(tmp_path / "full")) == (0, ["ok: 1 process(es) valid"])
