@@ -1,6 +1,7 @@
 """SpiffWorkflow wiring: the parser, the serializer and the script engine the runtime uses."""
 import copy
 import json
+from datetime import date
 from decimal import Decimal
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -54,6 +55,8 @@ def _make_serializer():
     config.update({bounded: config[extended] for bounded, extended in BOUNDED.items()})
     registry = BpmnWorkflowSerializer.configure(config)
     registry.register(Decimal, _decimal_to_dict, lambda v: Decimal(v["value"]))
+    # SpiffWorkflow writes datetime and timedelta only; scripts' today() gives a date.
+    registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
     return BpmnWorkflowSerializer(registry)
 
 

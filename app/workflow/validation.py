@@ -8,7 +8,7 @@ from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from . import bounds, declarations
 from .definitions import Problem, build_processes, parse_sources, read_xml
 from .engine import ExactServiceTask
-from .sandbox import UnsafeScript, check_source
+from .sandbox import UnsafeScript, check_source, unknown_calls
 from .validation_process import length_problems, start_problems
 
 DECLARED_VALUES = ("formValues", "inboxColumns")
@@ -16,11 +16,16 @@ DECLARED_VALUES = ("formValues", "inboxColumns")
 
 def _expression_problem(file, element, source, mode, what):
     try:
-        check_source(source, mode)
+        tree = check_source(source, mode)
     except SyntaxError as err:
         return Problem(file, element, f"{what} does not compile: {err.msg}")
     except UnsafeScript as err:
         return Problem(file, element, f"{what} is not allowed: {err}")
+    unknown = unknown_calls(tree)
+    if unknown:
+        names = ", ".join(f"'{name}'" for name in unknown)
+        return Problem(file, element, f"{what} calls {names}, which the sandbox does not offer"
+                                      "; the processes folder's README lists what it offers")
     return None
 
 
