@@ -6,10 +6,10 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 
 from . import bounds, declarations
-from .definitions import Problem, build_processes, parse_sources, read_xml
+from .definitions import Problem, build_processes, parse_sources
 from .engine import ExactServiceTask
 from .sandbox import UnsafeScript, check_source, unknown_calls
-from .validation_process import length_problems, start_problems
+from .validation_process import length_problems, start_problems, unnamed_lanes
 
 DECLARED_VALUES = ("formValues", "inboxColumns")
 
@@ -84,13 +84,6 @@ def _declaration_problems(file, element, task_spec):
     found += [_expression_problem(file, element, condition, "eval", f"formChecks condition on '{field}'")
               for field, condition, _message in checks]
     return found
-
-
-def unnamed_lanes(text):
-    """{flow node id: lane id} of the nodes in a lane without a name: SpiffWorkflow sees them in no lane."""
-    bpmn_ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
-    return {ref.text.strip(): lane.get("id") for lane in read_xml(text).iterfind(".//bpmn:lane", bpmn_ns)
-            if not (lane.get("name") or "").strip() for ref in lane.iterfind("bpmn:flowNodeRef", bpmn_ns) if ref.text}
 
 
 def _no_lane(element, unnamed):
@@ -171,7 +164,7 @@ def validate_sources(sources, known_roles=None, known_services=(), form_problems
                                            unnamed)
         problems += [Problem(*found) for found in bounds.call_problems(process.spec, process.subprocess_specs)]
         problems += length_problems(process)
-    problems += start_problems(processes)
+    problems += start_problems(processes, sources)
     problems += _decision_problems(parser)
     if not processes and not problems:
         problems = _nothing_to_run(sources, parser)

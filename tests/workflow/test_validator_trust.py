@@ -122,3 +122,14 @@ def test_a_folder_is_validated_file_by_file_and_an_empty_one_fails(app, tmp_path
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "plain.bpmn").write_text(bpmn("plain_folder", chain(start(), end()), LANE))
     assert validate_folder(str(tmp_path / "full")) == (0, ["ok: 1 process(es) valid"])
+
+
+def test_a_start_event_in_a_lane_without_a_name_is_told_so(validate):
+    lanes = {"Lane_blank": ("", ["start", "review"])}
+    text = bpmn("blank_start", chain(start(), user_task("review"), end()), lanes)
+    code, lines = validate({"blank_start.bpmn": text})
+    assert (code, lines) == (1, [
+        "blank_start.bpmn: review: user task is in lane 'Lane_blank', which has no name; "
+        "the lane's name is the role that does it",
+        "blank_start.bpmn: start: start event is in lane 'Lane_blank', which has no name; "
+        "the lane's name is the role that may start the process"])
