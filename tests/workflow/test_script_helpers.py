@@ -8,6 +8,7 @@ from app import clock
 from app.workflow.sandbox import SandboxEnvironment
 from app.workflow.spiff_adapter import own_clock
 
+from .test_designer_api import designer_folder  # noqa: F401 - PROCESSES_DIR as a throwaway copy
 from .test_validator_trust import deploy_and_run
 from .validator_files import LANE, bpmn, chain, end, script, start
 
@@ -64,3 +65,26 @@ def test_functions_the_script_defines_and_the_helpers_are_known(validate):
               "due = plus_days(today(), 3)\nlast = max(due, date(2031, 1, 1))\nfee = Decimal('2')")
     code, lines = validate({"own.bpmn": bpmn("own_function", chain(start(), script("plan", source), end()), LANE)})
     assert (code, lines) == (0, ["ok: 1 process(es) valid"])
+
+
+CONFIRM = ('<bpmn:userTask id="confirm_due"><bpmn:extensionElements><spiffworkflow:properties>'
+           '<spiffworkflow:property name="formValues" value="due=due; fee=fee"/>'
+           '<spiffworkflow:property name="inboxColumns" value="due=due"/>'
+           '</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>')
+
+
+def test_dates_reach_the_task_list_form_and_api_as_iso_text(app, api, designer_folder):  # noqa: F811
+    key = "dates_for_a_person"
+    lanes = {"Lane_officer": ("loan_officer", ["start", "set_due", "confirm_due", "end"])}
+    text = bpmn(key, chain(start(), script("set_due", DATES), CONFIRM, end()), lanes)
+    response = api.post("/api/process-definitions", "process_designer", json={"files": {f"{key}.bpmn": text}})
+    assert response.status_code == 201, response.get_json()
+    started = api.post("/api/process-instances", "loan_officer", json={"process_key": key, "data": {}})
+    assert started.status_code == 201, started.get_json()
+    [task] = started.get_json()["active_tasks"]
+    with app.app_context():
+        due = (clock.business_date() + timedelta(days=3)).isoformat()
+    detail = api.get(f"/api/tasks/{task['id']}", "loan_officer").get_json()
+    assert (detail["columns"], detail["form_values"]) == ({"due": due}, {"due": due, "fee": "3.00"})
+    assert (detail["data"]["due"], detail["data"]["first"]) == (due, "2031-01-01")
+    assert detail["data"]["cutoff"] == "2031-01-31T16:00:00"
