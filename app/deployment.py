@@ -47,6 +47,9 @@ def check_folder(names=None):
         sources = read_sources(current_app.config["PROCESSES_DIR"], names)
     except OSError as err:
         return [Problem(getattr(err, "filename", "") or "", "", f"cannot be read: {err.strerror or err}")], []
+    if not sources:
+        where = ", ".join(names or [current_app.config["PROCESSES_DIR"]])
+        return [Problem(where, "", "no BPMN or DMN file found (*.bpmn, *.dmn); no executable process to check")], []
     return check_sources(sources)
 
 

@@ -4,6 +4,7 @@ Python's json module takes and emits them by default; a client could not parse s
 and a NaN taken in makes every comparison with it false (or, as a Decimal, raise).
 """
 import json
+from datetime import date
 
 from flask.json.provider import DefaultJSONProvider
 
@@ -21,7 +22,17 @@ def loads(text):
     return json.loads(text, parse_constant=refuse_constant)
 
 
+def _iso_dates(value):
+    """Dates and times as ISO 8601 (what the API's own fields write), not Flask's HTTP-date form:
+    task data may hold them (scripts' today() and now())."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return DefaultJSONProvider.default(value)
+
+
 class StrictJSONProvider(DefaultJSONProvider):
+    default = staticmethod(_iso_dates)
+
     def dumps(self, obj, **kwargs):
         kwargs.setdefault("allow_nan", False)  # a ValueError, never a body no client can parse
         return super().dumps(obj, **kwargs)

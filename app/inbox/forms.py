@@ -76,7 +76,8 @@ def schema_problems(schema, filename):
         Draft202012Validator.check_schema(schema)
     except SchemaError as err:
         return [f"form {filename} is not a valid JSON Schema: {err.message}"]
-    if schema.get("type") != "object":
+    # Form builders often leave out `"type": "object"` when they list properties: still an object.
+    if schema.get("type", "object" if "properties" in schema else None) != "object":
         return [f"form {filename} must describe an object"]
     return []
 

@@ -63,11 +63,14 @@ class ParsedProcess:
         return digest.hexdigest()
 
 
+def _process_files(folder):
+    return sorted(p for p in Path(folder).glob("*") if p.suffix in (".bpmn", ".dmn"))
+
+
 def read_sources(directory, names=None):
-    """{filename: text} of the BPMN and DMN files in a folder (or just the named ones)."""
-    folder = Path(directory)
-    paths = [Path(n) for n in names] if names else sorted(
-        p for p in folder.glob("*") if p.suffix in (".bpmn", ".dmn"))
+    """{filename: text} of the BPMN and DMN files in a folder (or the named files and folders)."""
+    paths = [found for n in names for found in (_process_files(n) if Path(n).is_dir() else [Path(n)])] \
+        if names else _process_files(directory)
     return {p.name: p.read_text(encoding="utf-8", errors="replace") for p in paths}
 
 

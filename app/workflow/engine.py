@@ -1,6 +1,7 @@
 """SpiffWorkflow wiring: the parser, the serializer and the script engine the runtime uses."""
 import copy
 import json
+from datetime import date
 from decimal import Decimal
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -16,6 +17,7 @@ from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.util.task import TaskState
 
 from ..errors import AppError
+from . import dmn_schema
 from .bounds import BOUNDED
 from .sandbox import SandboxEnvironment
 from .services import HandlerFailed
@@ -29,7 +31,11 @@ class Parser(SpiffBpmnParser):
     }
 
     def __init__(self):
-        super().__init__(validator=VALIDATOR)
+        super().__init__(validator=VALIDATOR, dmn_schemas=dmn_schema.SCHEMAS)
+
+    def add_dmn_xml(self, node, filename=None):
+        dmn_schema.check(node, filename)
+        super().add_dmn_xml(node, filename)
 
 
 class ScriptEngine(PythonScriptEngine):
@@ -49,6 +55,8 @@ def _make_serializer():
     config.update({bounded: config[extended] for bounded, extended in BOUNDED.items()})
     registry = BpmnWorkflowSerializer.configure(config)
     registry.register(Decimal, _decimal_to_dict, lambda v: Decimal(v["value"]))
+    # SpiffWorkflow writes datetime and timedelta only; scripts' today() gives a date.
+    registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
     return BpmnWorkflowSerializer(registry)
 
 

@@ -16,13 +16,13 @@ import builtins
 import copy
 import re
 import sys
-from decimal import Decimal
 from functools import partial
 
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from . import script_workers
 from .lru import LRU
+from .script_helpers import HELPER_NAMES, WALL_CLOCK_ATTRIBUTES, helpers, reading
 from .services import call_service_handler
 from .task_data import storage_problem
 from .work_limits import (
@@ -41,12 +41,16 @@ SAFE_BUILTIN_NAMES = (
     "tuple", "zip", "True", "False", "None",
 )
 # Builtins that open files, run code or reach objects' internals: refused by name, so that
-# `processes validate` names them instead of leaving a NameError for run time.
+# `processes validate` names them instead of leaving a NameError for run time. None of them is in
+# the sandbox's builtins, so refusing them names a mistake; it is not what keeps scripts in.
 FORBIDDEN_NAMES = frozenset((
     "open", "eval", "exec", "compile", "getattr", "setattr", "delattr", "hasattr", "globals",
-    "locals", "vars", "dir", "type", "object", "super", "breakpoint", "input", "help",
-    "memoryview", "classmethod", "staticmethod", "property", "exit", "quit", "print",
+    "locals", "vars", "dir", "super", "breakpoint", "memoryview", "classmethod", "staticmethod",
+    "exit", "quit", "print",
 ))
+# Builtins whose names are also ordinary field names (a DMN column `type`, a form field `input`):
+# as data they are just task data, so only calling them is refused.
+FORBIDDEN_CALLS = frozenset(("type", "object", "input", "help", "property"))
 # Non-dunder attributes that lead out: frames of generators and tracebacks (f_back/f_globals
 # reach every module), code objects, and format strings, which look up attributes by name.
 FORBIDDEN_ATTRIBUTES = frozenset(("format", "format_map", "mro"))
@@ -77,14 +81,16 @@ class ScriptTimeout(RuntimeError):
     """The script ran longer than the sandbox allows."""
 
 
-def _refusal(node):
-    """(exception class, reason) when a node is forbidden, else None."""
-    if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+def _refusal(node, called):
+    """(exception class, reason) when a node is forbidden, else None; `called`: ids of called nodes."""
+    if isinstance(node, ast.Name) and (node.id in FORBIDDEN_NAMES or node.id in FORBIDDEN_CALLS and id(node) in called):
         return ForbiddenName, f"name '{node.id}' is not defined in the sandbox"
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return UnsafeScript, "imports are not allowed"
     if isinstance(node, FORBIDDEN_NODES):
         return UnsafeScript, f"{type(node).__name__} is not allowed"
+    if isinstance(node, ast.Attribute) and node.attr in WALL_CLOCK_ATTRIBUTES:
+        return UnsafeScript, f"attribute '{node.attr}' reads the machine's clock; use today() or now(), the business clock"
     if isinstance(node, ast.Attribute) and (node.attr in FORBIDDEN_ATTRIBUTES
                                             or node.attr.startswith(FORBIDDEN_ATTRIBUTE_PREFIXES)):
         return UnsafeScript, f"attribute '{node.attr}' is not allowed"
@@ -102,8 +108,9 @@ def _refusal(node):
 def check_source(source, mode="exec"):
     """Parse and vet designer code; return the AST or raise SyntaxError/UnsafeScript."""
     tree = ast.parse(source, mode=mode)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     for node in ast.walk(tree):
-        refused = _refusal(node)
+        refused = _refusal(node, called)
         if refused:
             raise refused[0](refused[1])
     return tree
@@ -159,17 +166,30 @@ def _traced(code, namespace):
 
 SAFE_BUILTINS = {name: getattr(builtins, name) for name in SAFE_BUILTIN_NAMES}
 SAFE_BUILTINS["range"] = bounded_range
-SAFE_GLOBALS = {"Decimal": Decimal}
+OFFERED_CALLS = frozenset(SAFE_BUILTINS) | HELPER_NAMES
+
+
+def unknown_calls(tree):
+    """Names the code calls that neither the sandbox nor the code itself defines. Task data holds
+    no functions (it must be saved), so each of these is a NameError waiting for run time."""
+    nodes = list(ast.walk(tree))
+    bound = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    bound |= {n.name for n in nodes if isinstance(n, (ast.FunctionDef, ast.ExceptHandler)) and n.name}
+    bound |= {n.arg for n in nodes if isinstance(n, ast.arg)}
+    called = {n.func.id for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    return sorted(called - bound - OFFERED_CALLS)
 
 
 class LocalSandbox(TaskDataEnvironment):
     """The checks and bounds, run in this process: what a worker runs, and plain comparisons."""
 
     def __init__(self):
-        super().__init__(dict(SAFE_GLOBALS))
+        # No globals for SpiffWorkflow to guard: task data named like a helper (a field `date`) is
+        # ordinary data, which wins over the helper in that script, not a refused name.
+        super().__init__({})
 
-    def _namespace(self, context, external_context):
-        namespace = dict(self.globals)
+    def _namespace(self, source, context, external_context, moment):
+        namespace = helpers(moment or reading(source))
         namespace.update(external_context or {})
         namespace.update(context)
         # Last, so task data named like them cannot replace the builtins or the guard.
@@ -177,17 +197,20 @@ class LocalSandbox(TaskDataEnvironment):
         namespace.update(GUARDS)
         return namespace
 
-    def evaluate(self, expression, context, external_context=None):
-        return _run_limited(_compile(expression, "eval"), self._namespace(context, external_context))
+    # `moment`: the business clock's time, read by the process that has the app (a worker has none).
+    def evaluate(self, expression, context, external_context=None, moment=None):
+        namespace = self._namespace(expression, context, external_context, moment)
+        return _run_limited(_compile(expression, "eval"), namespace)
 
-    def execute(self, script, context, external_context=None):
+    def execute(self, script, context, external_context=None, moment=None):
         self.check_for_overwrite(context, external_context or {})
-        namespace = self._namespace(context, external_context)
+        namespace = self._namespace(script, context, external_context, moment)
         _run_limited(_compile(script, "exec"), namespace)
-        # Keep only plain data the script produced; helpers and builtins stay out of task data.
+        # Keep only plain data the script produced; helpers and builtins stay out of task data,
+        # while data named like a helper (a field `date`) is kept like any other.
         for key, value in namespace.items():
             # Dunder keys are the interpreter's (builtins, the guard, annotations): designers cannot name them.
-            if key.startswith("__") or key in self.globals or callable(value):
+            if key.startswith("__") or callable(value):
                 continue
             if external_context and key in external_context:
                 continue
@@ -209,11 +232,11 @@ class LocalSandbox(TaskDataEnvironment):
 _local = LocalSandbox()
 
 
-def run_locally(kind, source, context, external):
+def run_locally(kind, source, context, external, moment=None):
     """What a worker does with a job: evaluate an expression, or execute a script on `context`."""
     if kind == "eval":
-        return _local.evaluate(source, context, external)
-    return _local.execute(source, context, external)
+        return _local.evaluate(source, context, external, moment)
+    return _local.execute(source, context, external, moment)
 
 
 # What a plain comparison is made of: it cannot loop or build anything big, so it runs here.
@@ -245,17 +268,18 @@ def _plain(expression):
 class SandboxEnvironment(LocalSandbox):
     """Plain comparisons run here; scripts and anything else run in a worker process."""
 
-    def evaluate(self, expression, context, external_context=None):
+    def evaluate(self, expression, context, external_context=None, moment=None):
         if is_plain(expression):
-            return super().evaluate(expression, context, external_context)
+            return super().evaluate(expression, context, external_context, moment)
         _compile(expression, "eval")  # refused here, at once, when the sandbox forbids it
-        result, _ = script_workers.pool().run("eval", expression, context, external_context)
+        result, _ = script_workers.pool().run("eval", expression, context, external_context,
+                                              moment or reading(expression))
         return result
 
-    def execute(self, script, context, external_context=None):
+    def execute(self, script, context, external_context=None, moment=None):
         self.check_for_overwrite(context, external_context or {})
         _compile(script, "exec")
-        _, after = script_workers.pool().run("exec", script, dict(context), external_context)
+        _, after = script_workers.pool().run("exec", script, dict(context), external_context, moment or reading(script))
         context.clear()
         context.update(after)
         return True

@@ -59,12 +59,12 @@ def serve(memory_mb):
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
-            kind, text, context, external, cpu_seconds, max_bytes = pickle.loads(_read(source))
+            kind, text, context, external, moment, cpu_seconds, max_bytes = pickle.loads(_read(source))
         except EOFError:
             return
         _allow_cpu(cpu_seconds)
         try:
-            reply = pickle.dumps(("ok", run_locally(kind, text, context, external), context))
+            reply = pickle.dumps(("ok", run_locally(kind, text, context, external, moment), context))
             # Measured as it will be stored (JSON): shared references pickle small but save whole.
             if len(reply) > max_bytes or len(json.dumps(context, default=str)) > max_bytes:
                 reply = pickle.dumps(("error", "ScriptLimit", f"the task data would exceed {max_bytes // 1024} KB"))
@@ -125,10 +125,13 @@ class ScriptPool:
                 return
         worker.stop()
 
-    def run(self, kind, source, context, external):
-        """(result, context after) of running `source`; raises what the script raised."""
+    def run(self, kind, source, context, external, moment=None):
+        """(result, context after) of running `source`; raises what the script raised.
+
+        `moment`: the business clock's time for today() and now(); a worker cannot read the clock."""
         worker = self._take()
-        job = (kind, source, context, external, setting("SCRIPT_CPU_SECONDS"), setting("TASK_DATA_MAX_KB") * 1024)
+        job = (kind, source, context, external, moment, setting("SCRIPT_CPU_SECONDS"),
+               setting("TASK_DATA_MAX_KB") * 1024)
         try:
             answer = worker.run(job, setting("SCRIPT_WALL_SECONDS"))
         except (WorkerDied, OSError) as err:

@@ -60,11 +60,17 @@ _clock = {"provider": None}
 _own_clock = ContextVar("own_clock", default=None)
 
 
+def business_now(tz=None):
+    """What timers (and scripts' `now()`) take as the current time: a scenario's own clock, else the
+    business clock, else the machine's."""
+    provider = _own_clock.get() or _clock["provider"]
+    return provider() if provider else datetime.now(tz)
+
+
 class _ClockDatetime(datetime):
     @classmethod
     def now(cls, tz=None):
-        provider = _own_clock.get() or _clock["provider"]
-        return provider() if provider else datetime.now(tz)
+        return business_now(tz)
 
 
 def install_business_clock(provider):

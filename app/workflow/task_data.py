@@ -1,13 +1,13 @@
 """What task data may hold: what the saved state (JSON, through the engine's serializer) carries.
 
 Plain values, lists and objects with text keys, and the types the serializer writes out: Decimal,
-datetime, timedelta. Not NaN or Infinity (JSON has no such numbers), not sets, dates or times.
+date, datetime, timedelta. Not NaN or Infinity (JSON has no such numbers), not sets or times of day.
 """
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-SCALARS = (type(None), bool, int, str, datetime, timedelta)
+SCALARS = (type(None), bool, int, str, date, datetime, timedelta)
 
 
 def storage_problem(value):

@@ -8,19 +8,24 @@ from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from . import bounds, declarations
 from .definitions import Problem, build_processes, parse_sources
 from .engine import ExactServiceTask
-from .sandbox import UnsafeScript, check_source
-from .validation_process import length_problems, start_problems
+from .sandbox import UnsafeScript, check_source, unknown_calls
+from .validation_process import length_problems, start_problems, unnamed_lanes
 
 DECLARED_VALUES = ("formValues", "inboxColumns")
 
 
 def _expression_problem(file, element, source, mode, what):
     try:
-        check_source(source, mode)
+        tree = check_source(source, mode)
     except SyntaxError as err:
         return Problem(file, element, f"{what} does not compile: {err.msg}")
     except UnsafeScript as err:
         return Problem(file, element, f"{what} is not allowed: {err}")
+    unknown = unknown_calls(tree)
+    if unknown:
+        names = ", ".join(f"'{name}'" for name in unknown)
+        return Problem(file, element, f"{what} calls {names}, which the sandbox does not offer"
+                                      "; the processes folder's README lists what it offers")
     return None
 
 
@@ -81,12 +86,18 @@ def _declaration_problems(file, element, task_spec):
     return found
 
 
-def _task_problems(file, task_spec, known_roles, known_services, form_problems):
+def _no_lane(element, unnamed):
+    if element in unnamed:
+        return f"user task is in lane '{unnamed[element]}', which has no name; the lane's name is the role that does it"
+    return "user task is outside any lane; its lane names the role that does it"
+
+
+def _task_problems(file, task_spec, known_roles, known_services, form_problems, unnamed=None):
     element = getattr(task_spec, "bpmn_id", None) or task_spec.name
     found = []
     if getattr(task_spec, "manual", False):
         if not task_spec.lane:
-            found.append(Problem(file, element, "user task is outside any lane; its lane names the role that does it"))
+            found.append(Problem(file, element, _no_lane(element, unnamed or {})))
         elif known_roles is not None and task_spec.lane not in known_roles:
             found.append(Problem(file, element, f"lane '{task_spec.lane}' is not a known role"))
     form = _form_of(task_spec)
@@ -128,6 +139,17 @@ def _decision_problems(parser):
     return [p for p in found if p]
 
 
+def _nothing_to_run(sources, parser):
+    """Files that parse cleanly yet hold no executable process: saying "ok" would deploy nothing."""
+    idle = {parser.process_parsers[key].filename: key for key in parser.process_parsers
+            if not parser.process_parsers[key].process_executable}
+    if idle:
+        return [Problem(file, key, 'process is not executable (isExecutable="false") and no file given '
+                                   'holds an executable one; nothing would be deployed') for file, key in sorted(idle.items())]
+    return [Problem(", ".join(sorted(sources)), "", "no executable process found in these files; "
+                                                   "validate a decision together with a process that calls it")]
+
+
 def validate_sources(sources, known_roles=None, known_services=(), form_problems=lambda name: []):
     """All problems of a set of files, and the processes built from them."""
     parser, problems = parse_sources(sources)
@@ -136,11 +158,15 @@ def validate_sources(sources, known_roles=None, known_services=(), form_problems
     for process in processes:
         # Embedded subprocesses too: their tasks run like the process's own.
         for spec in [process.spec, *process.subprocess_specs.values()]:
+            unnamed = unnamed_lanes(sources[spec.file])
             for task_spec in spec.task_specs.values():
-                problems += _task_problems(spec.file, task_spec, known_roles, set(known_services), form_problems)
+                problems += _task_problems(spec.file, task_spec, known_roles, set(known_services), form_problems,
+                                           unnamed)
         problems += [Problem(*found) for found in bounds.call_problems(process.spec, process.subprocess_specs)]
         problems += length_problems(process)
-    problems += start_problems(processes)
+    problems += start_problems(processes, sources)
     problems += _decision_problems(parser)
+    if not processes and not problems:
+        problems = _nothing_to_run(sources, parser)
     unique = list(dict.fromkeys((p.file, p.element, p.reason) for p in problems))
     return [Problem(*p) for p in unique], processes

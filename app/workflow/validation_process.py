@@ -5,7 +5,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 
 from ..inbox.models import HumanTask, HumanTaskColumn
 from . import declarations
-from .definitions import Problem
+from .definitions import Problem, read_xml
 from .models import ProcessDefinition
 
 NO_START_LANE = "start event is in no lane; its lane names the role that may start the process"
@@ -21,14 +21,33 @@ def called_keys(processes):
             for task_spec in spec.task_specs.values() if isinstance(task_spec, CallActivity)}
 
 
-def start_problems(processes):
+def unnamed_lanes(text):
+    """{flow node id: lane id} of the nodes in a lane without a name: SpiffWorkflow sees them in no lane."""
+    bpmn_ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    return {ref.text.strip(): lane.get("id") for lane in read_xml(text).iterfind(".//bpmn:lane", bpmn_ns)
+            if not (lane.get("name") or "").strip() for ref in lane.iterfind("bpmn:flowNodeRef", bpmn_ns) if ref.text}
+
+
+def _no_start_lane(file, element, unnamed):
+    if element in unnamed:
+        return Problem(file, element, f"start event is in lane '{unnamed[element]}', which has no name; "
+                                      "the lane's name is the role that may start the process")
+    return Problem(file, element, NO_START_LANE)
+
+
+def start_problems(processes, sources):
     """A process people start needs its none start event in a lane: the lane's role may start it."""
     called = called_keys(processes)
-    return [Problem(process.spec.file, task_spec.bpmn_id, NO_START_LANE)
-            for process in processes if process.key not in called
-            for task_spec in process.spec.task_specs.values()
-            if isinstance(task_spec, StartEvent) and isinstance(task_spec.event_definition, NoneEventDefinition)
-            and not task_spec.lane]
+    found = []
+    for process in processes:
+        if process.key in called:
+            continue
+        unnamed = unnamed_lanes(sources[process.spec.file])
+        found += [_no_start_lane(process.spec.file, task_spec.bpmn_id, unnamed)
+                  for task_spec in process.spec.task_specs.values()
+                  if isinstance(task_spec, StartEvent) and isinstance(task_spec.event_definition, NoneEventDefinition)
+                  and not task_spec.lane]
+    return found
 
 
 def _too_long(file, element, what, value, column):

@@ -4,21 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from .validator_files import bpmn, chain, end, script, start, user_task
+from .validator_files import LANE, RULE_TASK, bpmn, chain, end, script, start, user_task
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "validator"
-
-
-@pytest.fixture()
-def validate(app, tmp_path):
-    """Write {name: text} to a folder and run `processes validate` on them: (exit code, printed lines)."""
-    def run(files):
-        for name, text in files.items():
-            (tmp_path / name).write_text(text, encoding="utf-8")
-        result = app.test_cli_runner().invoke(args=["processes", "validate", *[str(tmp_path / n) for n in files]])
-        assert "Traceback" not in result.output
-        return result.exit_code, result.output.splitlines()
-    return run
 
 
 SERVICE = ('<bpmn:serviceTask id="call_nothing"><bpmn:extensionElements><spiffworkflow:serviceTaskOperator '
@@ -75,11 +63,6 @@ def test_ids_longer_than_their_columns_are_refused_with_the_limit(validate):
     assert code == 1
     assert lines == [f"long_ids.bpmn: {key}: process id is 129 characters long; at most 128 fit",
                      f"long_ids.bpmn: {task}: user task id is 256 characters long; at most 255 fit"]
-
-
-LANE = {"Lane_officer": ("loan_officer", ["start"])}
-RULE_TASK = ('<bpmn:businessRuleTask id="decide"><bpmn:extensionElements><spiffworkflow:calledDecisionId>{}'
-             '</spiffworkflow:calledDecisionId></bpmn:extensionElements></bpmn:businessRuleTask>')
 
 
 @pytest.mark.parametrize("element, line", [

@@ -3,6 +3,10 @@ import re
 
 BPMN_NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
 SPIFF_NS = 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"'
+# The start event in a lane, so the process may be started; the other elements as a test places them.
+LANE = {"Lane_officer": ("loan_officer", ["start"])}
+RULE_TASK = ('<bpmn:businessRuleTask id="decide"><bpmn:extensionElements><spiffworkflow:calledDecisionId>{}'
+             '</spiffworkflow:calledDecisionId></bpmn:extensionElements></bpmn:businessRuleTask>')
 
 
 def chain(*elements, prefix="f"):
