@@ -15,7 +15,7 @@ from .inbox.form_checks import check_errors, documents_lacking
 from .inbox.forms import load_form, validated_form_data
 from .inbox.trail import as_json
 from .workflow import declarations
-from .workflow.definitions import Problem, build_processes, latest_definition, parse_sources, read_sources
+from .workflow.definitions import Problem, build_processes, is_deployed, parse_sources, read_sources
 from .workflow.scenario_files import SUFFIX, ScenarioFileError, bpmn_file_for, read_scenarios, scenario_file_for
 from .workflow.scenarios import run_scenario
 
@@ -101,11 +101,9 @@ def scenario_problems(processes, scenarios=None):
     scenarios = scenarios or {}
     problems = []
     for process in processes:
-        current = latest_definition(process.key)
         path = folder / scenario_file_for(process.spec.file)
         text = scenarios.get(path.name)
-        if (current is not None and current.content_hash == process.content_hash) or \
-                (text is None and not path.is_file()):
+        if is_deployed(process) or (text is None and not path.is_file()):
             continue
         outcomes, file_problems = run_file(process, path, text)
         problems += file_problems + [Problem(path.name, o.name, "; ".join(o.problems)) for o in outcomes if not o.passed]

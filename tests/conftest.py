@@ -1,6 +1,7 @@
 """Test fixtures: one migrated database per run (SQLite by default, PostgreSQL when
 TEST_DATABASE_URL is set), the processes deployed, the demo data seeded, and an API client."""
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -162,8 +163,12 @@ def free_port():
 def live_server(app):
     """The app under gunicorn on loopback, on the test database; stopped afterwards."""
     port = free_port()
+    # A designer's deploy from the browser writes into the server's folder: a copy, not the repository's.
+    folder = Path(tempfile.mkdtemp(prefix="loanflow-live-")) / "processes"
+    shutil.copytree(ROOT / "processes", folder)
     env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY="browser-test",
-               SCHEDULER_ENABLED="false", DEPLOY_ON_START="false", DOCUMENTS_DIR=app.config["DOCUMENTS_DIR"])
+               SCHEDULER_ENABLED="false", DEPLOY_ON_START="false", DOCUMENTS_DIR=app.config["DOCUMENTS_DIR"],
+               PROCESSES_DIR=str(folder))
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

@@ -57,10 +57,35 @@ class ParsedProcess:
 
     @property
     def content_hash(self):
-        digest = hashlib.sha256()
-        for name in sorted(self.files):
-            digest.update(name.encode() + b"\0" + self.files[name].encode() + b"\0")
-        return digest.hexdigest()
+        return files_hash(self.files)
+
+
+def _canonical(text):
+    """A file's XML in canonical form (attributes in order, no comments, no whitespace between
+    elements, a diagram's shapes in id order, which the modeler changes and means nothing); the
+    text itself when it is no XML."""
+    try:
+        root = etree.fromstring(text.encode())
+    except (etree.XMLSyntaxError, ValueError):
+        return text.encode()
+    for plane in root.iter("{http://www.omg.org/spec/BPMN/20100524/DI}BPMNPlane"):
+        plane[:] = sorted(plane, key=lambda shape: str(shape.get("id") or ""))
+    return etree.tostring(root, method="c14n2", strip_text=True, with_comments=False)
+
+
+def files_hash(files):
+    """The digest of a version's files that re-saving them unchanged keeps: the modeler
+    re-indents and reorders attributes, which is no new version."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + _canonical(files[name]) + b"\0")
+    return digest.hexdigest()
+
+
+def is_deployed(process):
+    """Whether the newest stored version of the process has the same files, formatting aside."""
+    current = latest_definition(process.key)
+    return current is not None and files_hash(current.files) == process.content_hash
 
 
 def _process_files(folder):
@@ -208,9 +233,9 @@ def store_versions(processes, deployed_by=None):
     """Store a new version of each process whose files changed; return the new rows."""
     created = []
     for process in processes:
-        current = latest_definition(process.key)
-        if current is not None and current.content_hash == process.content_hash:
+        if is_deployed(process):
             continue
+        current = latest_definition(process.key)
         spec_dict = {
             "spec": serializer.to_dict(process.spec),
             "subprocess_specs": {k: serializer.to_dict(v) for k, v in process.subprocess_specs.items()},

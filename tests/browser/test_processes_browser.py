@@ -44,3 +44,36 @@ def test_instance_diagram_marks_the_active_node(page, live_server, api):
     assert page.locator('.djs-element.node-completed[data-element-id="start"]').count() == 1
     assert page.locator(".node-active").count() == 1
     page.screenshot(path="/tmp/loanflow-instance.png")
+
+
+@pytest.mark.parametrize("language, unchanged", [
+    ("zh_CN", "没有改动，未生成新版本。"),
+    ("en", "No change: no new version was made."),
+])
+def test_the_modeler_deploys_no_new_version_without_a_change(page, live_server, api, language, unchanged):
+    """A designer opens the modeler and presses 校验并部署 without editing: the modeler's own
+    formatting of the file is no new version of this process or of the one that calls it."""
+    keys = ("loan_approval", "loan_application")
+
+    def versions():
+        return {key: [d["version"] for d in api.get(f"/api/process-definitions/{key}/versions",
+                                                    "process_designer").get_json()] for key in keys}
+
+    before = versions()
+    designer = page.context.browser.new_context()  # the supervisor's browser, a designer's session
+    try:
+        tab = designer.new_page()
+        tab.goto(live_server + "/login")
+        tab.fill("input[name=username]", "process_designer")
+        tab.fill("input[name=password]", "demo")
+        tab.click("button[type=submit]")
+        tab.wait_for_url(live_server + "/")
+        tab.goto(live_server + f"/processes/loan_approval/edit?lang={language}")
+        tab.wait_for_selector("[data-rendered=true] .djs-container svg")
+        tab.click("#deploy-button")
+        tab.wait_for_selector("#deploy-status.flash")  # the page's CSP allows no evaluated waits
+        said = tab.text_content("#deploy-status")
+    finally:
+        designer.close()
+    assert said == unchanged
+    assert versions() == before

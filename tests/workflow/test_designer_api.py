@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from app.deployment import deploy_folder
+
 from ..loans.helpers import COMPLETE_DOCUMENTS, act, apply, open_task
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -11,13 +13,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture()
 def designer_folder(app, tmp_path):
-    """A copy of processes/ as PROCESSES_DIR, so uploads don't touch the repository's files."""
+    """A copy of processes/ as PROCESSES_DIR, so uploads don't touch the repository's files;
+    afterwards the shipped processes are the newest versions again."""
     folder = tmp_path / "processes"
     shutil.copytree(ROOT / "processes", folder)
     old = app.config["PROCESSES_DIR"]
     app.config["PROCESSES_DIR"] = str(folder)
     yield folder
     app.config["PROCESSES_DIR"] = old
+    with app.app_context():
+        deploy_folder("tests")
 
 
 def versions(api, key):
@@ -100,3 +105,26 @@ def test_node_configuration_overrides_roles_for_new_tasks_only(api):
     history = api.get("/api/node-configs?process_key=loan_approval", "admin").get_json()
     assert [h["version"] for h in history if h["node_id"] == "branch_manager_review"][:2] == [
         restored.get_json()["version"], created.get_json()["version"]]
+
+
+def test_a_file_saved_again_unchanged_is_no_new_version(api, designer_folder):
+    """The modeler re-indents and reorders attributes when it saves: the same diagram, no new version."""
+    from lxml import etree
+    text = (designer_folder / "loan_approval.bpmn").read_text(encoding="utf-8")
+    root = etree.fromstring(text.encode())
+    for element in root.iter():
+        if isinstance(element.tag, str) and len(element.attrib) > 1:  # attributes in reverse order
+            attributes = list(element.attrib.items())
+            element.attrib.clear()
+            element.attrib.update(dict(reversed(attributes)))
+    resaved = etree.tostring(root, encoding="unicode", pretty_print=False) + "\n<!-- saved by the modeler -->"
+    assert resaved != text
+    before = {key: versions(api, key) for key in ("loan_approval", "loan_application")}
+    response = api.post("/api/process-definitions", "process_designer", json={"files": {"loan_approval.bpmn": resaved}})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["deployed"] == []
+    assert {key: versions(api, key) for key in before} == before
+    renamed = resaved.replace('name="多级审批 Loan approval"', 'name="多级审批 Multi-level approval"')
+    response = api.post("/api/process-definitions", "process_designer", json={"files": {"loan_approval.bpmn": renamed}})
+    assert response.status_code == 201, response.get_json()
+    assert len(versions(api, "loan_approval")) == len(before["loan_approval"]) + 1

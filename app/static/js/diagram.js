@@ -39,12 +39,17 @@
           body: JSON.stringify({ files: files })
         });
       }).then(function (response) { return response.json(); }).then(function (body) {
+        // The page's own words (data-said-*), in the user's language; the problems name file and element.
         if (body.error) {
+          var problems = (body.error.details || {}).problems || [];
           status.className = "flash error";
-          status.textContent = body.error.message + " " + ((body.error.details || {}).problems || []).join(" | ");
+          status.textContent = problems.length ? el.dataset.saidRefused + " " + problems.join(" | ") : body.error.message;
+        } else if (body.deployed.length) {
+          status.className = "flash ok";
+          status.textContent = el.dataset.saidDeployed + " " + body.deployed.map(function (d) { return d.key + " v" + d.version; }).join(", ");
         } else {
           status.className = "flash ok";
-          status.textContent = body.deployed.map(function (d) { return d.key + " v" + d.version; }).join(", ") || "no change";
+          status.textContent = el.dataset.saidUnchanged;
         }
       });
     });
