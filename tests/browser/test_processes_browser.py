@@ -9,6 +9,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (run-tests.sh installs it)")
 
 
+def log_in(tab, server, username):
+    tab.goto(server + "/login")
+    tab.fill("input[name=username]", username)
+    tab.fill("input[name=password]", "demo")
+    tab.click("button[type=submit]")
+    tab.wait_for_url(server + "/")
+
+
 @pytest.fixture(scope="module")
 def page(live_server):
     server = live_server
@@ -18,11 +26,7 @@ def page(live_server):
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
         tab = browser.new_page()
-        tab.goto(server + "/login")
-        tab.fill("input[name=username]", "supervisor")
-        tab.fill("input[name=password]", "demo")
-        tab.click("button[type=submit]")
-        tab.wait_for_url(server + "/")
+        log_in(tab, server, "supervisor")
         yield tab
         browser.close()
 
@@ -63,11 +67,7 @@ def test_the_modeler_deploys_no_new_version_without_a_change(page, live_server, 
     designer = page.context.browser.new_context()  # the supervisor's browser, a designer's session
     try:
         tab = designer.new_page()
-        tab.goto(live_server + "/login")
-        tab.fill("input[name=username]", "process_designer")
-        tab.fill("input[name=password]", "demo")
-        tab.click("button[type=submit]")
-        tab.wait_for_url(live_server + "/")
+        log_in(tab, live_server, "process_designer")
         tab.goto(live_server + f"/processes/loan_approval/edit?lang={language}")
         tab.wait_for_selector("[data-rendered=true] .djs-container svg")
         tab.click("#deploy-button")
