@@ -24,6 +24,7 @@ def figure_rows(output):
 @pytest.mark.parametrize("args, rows", [
     (("bench.inbox_bench", "--tasks", "200", "--people", "10", "--runs", "3"), 13),
     (("bench.script_bench", "--runs", "20"), 2),
+    (("bench.step_bench", "--cases", "5"), 4),
 ])
 def test_a_timing_bench_prints_a_median_and_a_p95_per_row(args, rows):
     found = figure_rows(run_bench(*args))
@@ -35,3 +36,10 @@ def test_the_close_of_business_bench_closes_its_book():
     output = run_bench("bench.cob_bench", "--loans", "50", "--days", "1")
     assert re.search(r"closed 50 loans in [\d.]+ s", output), output
     assert "peak memory" in output
+
+
+def test_the_throughput_bench_runs_cases_through_a_server_without_errors():
+    output = run_bench("bench.throughput_bench", "--clients", "2", "--seconds", "2")
+    found = re.search(r"(\d+) one-task cases in [\d.]+ s .*: [\d.]+ cases/s, (\d+) errors", output)
+    assert found and int(found[1]) > 0 and found[2] == "0", output
+    assert len(figure_rows(output)) == 3
