@@ -15,7 +15,15 @@ from .inbox.form_checks import check_errors, documents_lacking
 from .inbox.forms import load_form, validated_form_data
 from .inbox.trail import as_json
 from .workflow import declarations
-from .workflow.definitions import Problem, build_processes, latest_definition, parse_sources, read_sources
+from .workflow.artifacts import file_text
+from .workflow.definitions import (
+    Problem,
+    build_processes,
+    is_deployed,
+    latest_definition,
+    parse_sources,
+    read_sources,
+)
 from .workflow.scenario_files import SUFFIX, ScenarioFileError, bpmn_file_for, read_scenarios, scenario_file_for
 from .workflow.scenarios import run_scenario
 
@@ -92,21 +100,20 @@ def run_scenario_files(names=None):
 
 
 def scenario_problems(processes, scenarios=None):
-    """A deploy's check: the scenarios of each process whose files changed, as Problems.
+    """A deploy's check: the scenarios of each process whose files or forms changed, as Problems.
 
-    A scenario file deployed with the processes ({name: text}) is the one run; otherwise the one in
-    PROCESSES_DIR, so a designer who moves a threshold sends the scenarios that pin it along.
+    A scenario file deployed with the processes ({name: text}) is the one run; otherwise the newest
+    deployed one, so a designer who moves a threshold sends the scenarios that pin it along.
     """
-    folder = Path(current_app.config["PROCESSES_DIR"])
     scenarios = scenarios or {}
     problems = []
     for process in processes:
-        current = latest_definition(process.key)
-        path = folder / scenario_file_for(process.spec.file)
-        text = scenarios.get(path.name)
-        if (current is not None and current.content_hash == process.content_hash) or \
-                (text is None and not path.is_file()):
+        name = scenario_file_for(process.spec.file)
+        text = scenarios.get(name)
+        if text is None:
+            text = file_text(name)
+        if is_deployed(process, latest_definition(process.key)) or text is None:
             continue
-        outcomes, file_problems = run_file(process, path, text)
-        problems += file_problems + [Problem(path.name, o.name, "; ".join(o.problems)) for o in outcomes if not o.passed]
+        outcomes, file_problems = run_file(process, Path(name), text)
+        problems += file_problems + [Problem(name, o.name, "; ".join(o.problems)) for o in outcomes if not o.passed]
     return problems

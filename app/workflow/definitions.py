@@ -12,6 +12,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .. import clock
 from ..extensions import db
+from .artifacts import pinned_forms
 from .engine import Parser, serializer
 from .lru import app_cache
 from .models import ProcessDefinition
@@ -64,11 +65,11 @@ class ParsedProcess:
         return digest.hexdigest()
 
 
-def read_sources(directory, names=None):
+def read_sources(directory, names=None, suffixes=(".bpmn", ".dmn")):
     """{filename: text} of the BPMN and DMN files in a folder (or just the named ones)."""
     folder = Path(directory)
     paths = [Path(n) for n in names] if names else sorted(
-        p for p in folder.glob("*") if p.suffix in (".bpmn", ".dmn"))
+        p for p in folder.glob("*") if p.is_file() and p.name.endswith(suffixes))
     return {p.name: p.read_text(encoding="utf-8", errors="replace") for p in paths}
 
 
@@ -202,12 +203,19 @@ def latest_definitions():
     ).scalars().all()
 
 
+def is_deployed(process, current):
+    """Whether `current` (a stored version, or None) already runs `process` with the newest deployed forms."""
+    return current is not None and current.content_hash == process.content_hash and \
+        current.form_versions == pinned_forms(process.summary)
+
+
 def store_versions(processes, deployed_by=None):
-    """Store a new version of each process whose files changed; return the new rows."""
+    """Store a new version of each process whose files or forms changed; return the new rows.
+    The forms must be deployed first: a version records the form versions it shows."""
     created = []
     for process in processes:
         current = latest_definition(process.key)
-        if current is not None and current.content_hash == process.content_hash:
+        if is_deployed(process, current):
             continue
         spec_dict = {
             "spec": serializer.to_dict(process.spec),
@@ -217,7 +225,7 @@ def store_versions(processes, deployed_by=None):
             key=process.key, name=process.name, version=(current.version + 1) if current else 1,
             content_hash=process.content_hash, files=process.files,
             spec_json=json.dumps(spec_dict), summary=process.summary,
-            deployed_by=deployed_by, deployed_at=clock.now(),
+            deployed_by=deployed_by, deployed_at=clock.now(), form_versions=pinned_forms(process.summary),
         )
         db.session.add(row)
         created.append(row)
