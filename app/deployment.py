@@ -13,7 +13,7 @@ from .auth.models import Role
 from .errors import ValidationFailed
 from .extensions import db
 from .inbox.forms import schema_text_problems
-from .process_tests import scenario_problems
+from .process_tests import folder_forms, scenario_problems
 from .transaction import transactional
 from .workflow.artifacts import file_text, never_held, newest_texts, store_files
 from .workflow.definitions import Problem, read_sources, store_versions
@@ -60,12 +60,6 @@ def check_sources(sources, forms=None):
 def folder_sources(directory, names=None):
     """{name: text} of the BPMN, DMN and process-test files of a designer's folder."""
     return read_sources(directory, names, SOURCE_SUFFIXES)
-
-
-def folder_forms(directory=None):
-    """{name: text} of the forms of a designer's folder (FORMS_DIR by default)."""
-    folder = Path(directory or current_app.config["FORMS_DIR"])
-    return read_sources(folder, None, (".json",)) if folder.is_dir() else {}
 
 
 def check_folder(names=None):
@@ -146,3 +140,4 @@ def deploy_form(name, text, deployed_by):
     created = deploy_sources(newest_texts(PROCESS_KINDS), deployed_by, {name: text})
     Path(current_app.config["FORMS_DIR"], Path(name).name).write_text(text, encoding="utf-8")
     return created
+
