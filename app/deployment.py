@@ -15,7 +15,7 @@ from .extensions import db
 from .inbox.forms import schema_text_problems
 from .process_tests import folder_forms, scenario_problems
 from .transaction import transactional
-from .workflow.artifacts import file_text, never_held, newest_texts, store_files
+from .workflow.artifacts import file_text, kind_of, never_held, newest_texts, store_files
 from .workflow.definitions import Problem, read_sources, store_versions
 from .workflow.scenario_files import SUFFIX
 from .workflow.services import registered_services
@@ -141,3 +141,18 @@ def deploy_form(name, text, deployed_by):
     Path(current_app.config["FORMS_DIR"], Path(name).name).write_text(text, encoding="utf-8")
     return created
 
+
+def export_files(directory=None):
+    """Write the newest deployed files out as the designers' source: BPMN, DMN and scenarios into
+    `directory` (PROCESSES_DIR by default), forms into its `forms/` (FORMS_DIR by default).
+    Returns the paths written."""
+    processes = Path(directory or current_app.config["PROCESSES_DIR"])
+    forms = processes / "forms" if directory else Path(current_app.config["FORMS_DIR"])
+    written = []
+    for name, text in newest_texts().items():
+        folder = forms if kind_of(name) == "form" else processes
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(name).name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

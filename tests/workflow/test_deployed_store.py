@@ -94,3 +94,18 @@ def test_a_start_up_deploys_a_file_the_database_never_held(two_nodes):
     with a.app_context():
         deploy_at_start_up()  # node A's folder holds the older diagram: nothing changes
     assert disbursement_versions(a)[0] == before + 1
+
+
+def test_export_writes_the_newest_deployed_files_as_the_designers_source(two_nodes, tmp_path):
+    a, b = two_nodes
+    old = (Path(a.config["PROCESSES_DIR"]) / "disbursement.bpmn").read_text(encoding="utf-8")
+    login(a, "process_designer").post("/processes/deploy", json={
+        "files": {"disbursement.bpmn": old.replace(OLD_NAME, NEW_NAME)}})
+    result = b.test_cli_runner().invoke(args=["processes", "export", str(tmp_path / "source")])
+    assert result.exit_code == 0, result.output
+    assert NEW_NAME in (tmp_path / "source" / "disbursement.bpmn").read_text(encoding="utf-8")
+    assert (tmp_path / "source" / "loan_approval.scenarios.json").is_file()
+    assert (tmp_path / "source" / "forms" / "sign_contract.json").read_text(encoding="utf-8") == \
+        (ROOT / "forms" / "sign_contract.json").read_text(encoding="utf-8")
+    result = b.test_cli_runner().invoke(args=["processes", "export"])  # into node B's own folders
+    assert NEW_NAME in (Path(b.config["PROCESSES_DIR"]) / "disbursement.bpmn").read_text(encoding="utf-8")
