@@ -92,9 +92,10 @@ def deploy_sources(sources, deployed_by=None, forms=None):
     files = stored_forms + store_files(sources, deployed_by)
     created = store_versions(processes, deployed_by)
     if files or created:
-        record_event("processes_deployed", deployed_by, subject=", ".join(sorted({f.name for f in files})) or None,
-                     after={"files": {f.name: f.version for f in files},
-                            "processes": {d.key: d.version for d in created}})
+        names = sorted({f.name for f in files})  # the subject names one file; `after` lists them all
+        subject = names[0][:128] if len(names) == 1 else f"{len(names)} files"
+        record_event("processes_deployed", deployed_by, subject=subject, after={
+            "files": {f.name: f.version for f in files}, "processes": {d.key: d.version for d in created}})
     return created
 
 
