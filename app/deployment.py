@@ -1,7 +1,9 @@
 """Validating and deploying the process designer's folder, with what the rest of the app knows.
 
 The workflow package checks what it can alone; this module adds the known roles (auth), the
-forms (inbox) and the registered service handlers, then stores changed definitions.
+forms (inbox) and the registered service handlers, then stores changed files and definitions.
+What is deployed lives in the database (workflow/artifacts.py); the folders are the designers'
+source, read when a designer deploys or a node meets a file the database has never held.
 """
 from pathlib import Path
 
@@ -39,10 +41,19 @@ def known_roles():
         return None
 
 
+def _deployed_text(name):
+    """The newest deployed text of a file, or None (also when the database has no schema yet)."""
+    try:
+        return file_text(name)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+
+
 def _form_checker(forms):
     """form_problems for validation: the forms sent along ({name: text}) first, then the deployed."""
     def problems_of(name):
-        text = forms.get(name) if name in forms else file_text(name)
+        text = forms.get(name) if name in forms else _deployed_text(name)
         if text is None:
             return [f"form {name} cannot be read: it is neither sent along nor deployed"]
         return schema_text_problems(text, name)
