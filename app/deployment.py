@@ -150,7 +150,9 @@ def deploy_form(name, text, deployed_by):
     if problems:
         raise DeployRefused("the form has problems; nothing was deployed", {"problems": problems})
     created = deploy_sources(newest_texts(PROCESS_KINDS), deployed_by, {name: text})
-    Path(current_app.config["FORMS_DIR"], Path(name).name).write_text(text, encoding="utf-8")
+    folder = Path(current_app.config["FORMS_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / Path(name).name).write_text(text, encoding="utf-8")
     return created
 
 
