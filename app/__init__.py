@@ -40,7 +40,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _start_serving_once(app):
-    """Deploy changed process files and start the scheduler before a server's first request.
+    """Import the folders' never-deployed files and start the scheduler before a server's first request.
 
     Done on the first request rather than in create_app so that CLI commands (db upgrade,
     processes validate, seed-demo) never deploy or start background jobs as a side effect.
@@ -53,18 +53,20 @@ def _start_serving_once(app):
             return
         state["done"] = True
         if app.config.get("DEPLOY_ON_START"):
-            _deploy_processes()
+            deploy_at_start_up()
         if app.config.get("SCHEDULER_ENABLED"):
             from .jobs import start_scheduler
             start_scheduler(app)
 
 
-def _deploy_processes():
-    from .deployment import DeployRefused, deploy_folder
+def deploy_at_start_up():
+    """A node's start-up: import the folders' files the database never held; a node restarting with
+    an older folder than the one a designer deployed from changes nothing."""
+    from .deployment import DeployRefused, import_new_files
     from .errors import Conflict
     if inspect(db.engine).has_table("process_definition"):
         try:
-            created = deploy_folder("system")
+            created = import_new_files("system")  # an old folder changes nothing: designers deploy
             for row in created:
                 log.info("deployed %s version %s", row.key, row.version)
         except DeployRefused as err:

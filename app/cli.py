@@ -1,11 +1,11 @@
-"""Command line: `flask --app wsgi seed-demo | processes validate|deploy | audit verify`."""
+"""Command line: `flask --app wsgi seed-demo | processes validate|test|deploy|export | audit verify`."""
 import sys
 
 import click
 from flask.cli import AppGroup, with_appcontext
 
 from .audit.service import verify_chain
-from .deployment import DeployRefused, check_folder, deploy_folder
+from .deployment import DeployRefused, check_folder, deploy_folder, export_files
 
 processes_cli = AppGroup("processes", help="Validate and deploy the BPMN/DMN files.")
 audit_cli = AppGroup("audit", help="Check the audit trail.")
@@ -72,6 +72,17 @@ def deploy_command():
         click.echo(f"deployed {row.key} version {row.version}")
     if not created:
         click.echo("nothing changed")
+
+
+@processes_cli.command("export")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+def export_command(directory):
+    """Write the newest deployed files: BPMN, DMN, scenarios to DIRECTORY (default PROCESSES_DIR),
+    forms to DIRECTORY/forms (default FORMS_DIR) — the designers' source, as deployed."""
+    written = export_files(directory)
+    for path in written:
+        click.echo(f"exported {path}")
+    click.echo(f"{len(written)} file(s) exported" if written else "nothing is deployed")
 
 
 @audit_cli.command("verify")

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from . import clock, loan_cases
 from .close_of_business import run_cob_through
-from .deployment import deploy_folder
+from .deployment import import_new_files
 from .extensions import db
 from .inbox import service
 from .inbox.models import HumanTask
@@ -80,7 +80,7 @@ def seed_demo_cases():
     """Make the demo cases; return how many, 0 when applications exist already."""
     if db.session.execute(db.select(LoanApplication.id).limit(1)).first():
         return 0
-    deploy_folder("seed-demo")  # the cases run on the processes in PROCESSES_DIR
+    import_new_files("seed-demo")  # the cases run on what is deployed; a first run deploys the folders
     today = clock.business_date()
     clock.set_business_date(today - timedelta(days=DAYS_BACK))
     db.session.commit()

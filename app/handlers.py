@@ -91,7 +91,7 @@ def loan_status(step, data):
 @service_handler("check_classification_proposal")
 def check_classification_proposal(step, data):
     """The proposal against the floor of the loan's days past due today, not when the review opened."""
-    floor = floor_for(get_loan(data["loan_id"]).dpd)
+    floor = floor_for(get_loan(data["loan_id"]).dpd, step.instance_id)
     return {"proposed_class": classification.check_proposal(data["proposed_class"], floor), "floor_class": floor}
 
 
@@ -110,8 +110,9 @@ def _latest_proposal(submissions):
 def apply_classification(step, data):
     proposal, decisions = _latest_proposal(instance_trail(step.instance_id))
     loan = lock_loan(data["loan_id"])
-    change = classification.apply_classification(loan, proposal, decisions, floor_for(loan.dpd),
-                                                 provision_rate_for(proposal.proposed_class), clock.business_date())
+    change = classification.apply_classification(
+        loan, proposal, decisions, floor_for(loan.dpd, step.instance_id),
+        provision_rate_for(proposal.proposed_class, step.instance_id), clock.business_date())
     return {"classification": change.classification, "provision_rate": change.provision_rate,
             "provision_amount": change.provision_amount}
 

@@ -29,7 +29,7 @@ DESIGNERS = ("process_designer", "admin")
 @blp.arguments(DeployRequest)
 @blp.response(201, DeployResponse)
 def deploy(body):
-    """Validate the uploaded files together with the deployed folder's others; deploy the changed."""
+    """Validate the uploaded files together with the newest deployed others; deploy the changed."""
     created = deploy_upload(body["files"], current_api_user().username)
     return {"deployed": [definition_view(d) for d in created]}
 

@@ -1,7 +1,7 @@
 from flask_smorest import Blueprint
 
 from ..inbox import queries, service, supervision
-from ..inbox.forms import load_form
+from ..inbox.forms import task_form
 from .schemas import (
     AssignRequest,
     CompleteRequest,
@@ -30,7 +30,7 @@ def list_tasks(args):
 
 
 def task_detail(task):
-    task.form_schema = load_form(task.form) if task.form else None
+    task.form_schema = task_form(task)
     task.data = service.current_data(task)
     return task
 

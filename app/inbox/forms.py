@@ -1,18 +1,16 @@
-"""User-task forms: JSON Schema files in FORMS_DIR, validated on the server.
+"""User-task forms: JSON Schema files deployed from FORMS_DIR, validated on the server.
 
 `"format": "money"` marks a decimal amount; it reaches the process as an exact Decimal.
 """
 import json
 import re
-from pathlib import Path
-
-from flask import current_app
 from jsonschema import FormatChecker
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import Draft202012Validator
 
 from ..errors import NotFound, ValidationFailed
 from ..money import parse_money
+from ..workflow.artifacts import file_text
 
 format_checker = FormatChecker()
 
@@ -37,34 +35,34 @@ def _is_date(value):
     return True
 
 
-def forms_dir():
-    return Path(current_app.config["FORMS_DIR"])
-
-
-def form_path(filename):
-    path = (forms_dir() / filename).resolve()
-    if forms_dir().resolve() not in path.parents:
-        raise NotFound(f"form {filename} is outside the forms folder")
-    return path
-
-
-def load_form(filename):
-    """The JSON Schema of a form; NotFound when the file is missing or unreadable."""
+def load_form(filename, pinned=None):
+    """The JSON Schema of a deployed form: the version `pinned` ({form: version}, what a process
+    version was deployed with) names, else the newest; NotFound when it was never deployed."""
     if not filename:
         return None
-    path = form_path(filename)
+    text = file_text(filename, (pinned or {}).get(filename))
+    if text is None:
+        raise NotFound(f"form {filename} is not deployed")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        return json.loads(text)
+    except ValueError as err:
         raise NotFound(f"form {filename} cannot be read: {err}") from err
 
 
-def form_problems(filename):
-    """Reasons a referenced form is unusable (missing, not JSON, not a valid JSON Schema)."""
+def task_form(task):
+    """The form of a human task as its process version shows it (None when it has none): an
+    instance started before a designer changed the form keeps the form it started with."""
+    if not task.form:
+        return None
+    return load_form(task.form, task.instance.definition.form_versions)
+
+
+def schema_text_problems(text, filename):
+    """Reasons a form file's text is unusable (not JSON, not a valid JSON Schema of an object)."""
     try:
-        schema = load_form(filename)
-    except NotFound as err:
-        return [err.message]
+        schema = json.loads(text)
+    except ValueError as err:
+        return [f"form {filename} is not JSON: {err}"]
     return schema_problems(schema, filename)
 
 

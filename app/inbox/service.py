@@ -11,7 +11,7 @@ from ..workflow.definitions import latest_definition
 from ..workflow.models import ProcessInstance
 from . import supervision
 from .form_checks import check_errors, missing_documents
-from .forms import load_form, validated_form_data
+from .forms import load_form, task_form, validated_form_data
 from .lookup import get_task, require_open
 from .models import HumanTask
 from .rules import holds_task_role, require_may_act
@@ -47,7 +47,7 @@ def launch_process(process_key, data, actor, business_key=None):
                         {"roles": sorted(start_roles)}, code="wrong_role")
     start_form = definition.summary.get("start_form")
     if start_form:
-        data = validated_form_data(load_form(start_form), data)
+        data = validated_form_data(load_form(start_form, definition.form_versions), data)
     elif not isinstance(data, dict):
         raise ValidationFailed("data must be an object", {"data": ["must be an object"]})
     return _launch(process_key, data, actor.username, business_key)
@@ -158,7 +158,7 @@ def complete_task(task_id, actor, data):
     require_may_act(task, actor)
     if task.delegation_state == "resolved" and not data:
         data = task.proposed_data  # the owner confirms what the delegate entered
-    values = validated_form_data(load_form(task.form), data or {}) if task.form else {}
+    values = validated_form_data(task_form(task), data or {}) if task.form else {}
     if task.delegation_state == "pending":
         return supervision.resolve_delegation(task, actor, values), []
     instance, workflow = runtime.load(task.instance_id)

@@ -46,8 +46,8 @@ def start_process(key):
     definition = next((d for d, _page in startable() if d.key == key), None)
     if definition is None:
         abort(403)
-    schema = load_form(definition.summary["start_form"]) if definition.summary.get("start_form") else \
-        {"properties": {}}
+    start_form = definition.summary.get("start_form")
+    schema = load_form(start_form, definition.form_versions) if start_form else {"properties": {}}
     values, errors = {}, {}
     if request.method == "POST":
         values = submitted_data(schema, request.form)

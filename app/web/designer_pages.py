@@ -7,15 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.service import can_design
-from ..deployment import DeployRefused, deploy_upload, known_roles
+from ..deployment import DeployRefused, deploy_form, deploy_upload, known_roles
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..inbox import node_config
-from ..inbox.forms import form_path, forms_dir, schema_problems
 from ..workflow import runtime
+from ..workflow.artifacts import file_text, newest_files
 from ..workflow.definitions import latest_definitions
 from ..workflow.models import ProcessDefinition
 from ..workflow.positions import node_states
+from ..workflow.scenario_files import SUFFIX
 from .access import roles_required
 from .pages import actor as auth_actor
 from .pages import bp
@@ -93,20 +94,18 @@ def deploy_from_browser():
 @bp.route("/processes/forms/<name>", methods=["GET", "POST"])
 @roles_required(*DESIGNERS)
 def edit_form(name):
-    if not FORM_NAME.match(name):
+    """The deployed form's source; saving deploys it as a new version (refused while broken)."""
+    if not FORM_NAME.match(name) or name.endswith(SUFFIX):
         abort(404)
-    path = form_path(name)
-    text, problems, saved = (path.read_text(encoding="utf-8") if path.exists() else "{}"), [], False
+    text, problems, saved = file_text(name) or "{}", [], False
     if request.method == "POST":
         text = request.form.get("schema", "")
         try:
-            problems = schema_problems(json.loads(text), name)
-        except ValueError as err:
-            problems = [f"not JSON: {err}"]
-        if not problems:  # a broken form never replaces the working one
-            path.write_text(text, encoding="utf-8")
+            deploy_form(name, text, current_user.username)
             saved = True
-    forms = sorted(p.name for p in forms_dir().glob("*.json"))
+        except DeployRefused as err:  # a broken form never replaces the working one
+            problems = err.details.get("problems", [])
+    forms = sorted(newest_files(["form"]))
     return render_template("form_editor.html", name=name, text=text, problems=problems, saved=saved, forms=forms), \
         422 if problems else 200
 

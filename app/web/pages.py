@@ -22,7 +22,7 @@ from ..documents.service import KINDS as DOCUMENT_KINDS
 from ..errors import AppError, Conflict, Forbidden, TooManyRequests, ValidationFailed
 from ..extensions import db
 from ..inbox import queries, service, supervision
-from ..inbox.forms import load_form
+from ..inbox.forms import task_form
 from ..inbox.models import Notification, Substitution
 from ..inbox.trail import case_trail
 from ..loans.models import Customer, Loan
@@ -164,7 +164,7 @@ def inbox():
 def render_task(task, values=None, errors=None, status=200):
     """The task's form opens with what its process hands it (formValues) and nothing else of the
     case; an owner confirming a delegation sees what the delegate entered."""
-    schema = load_form(task.form) if task.form else None
+    schema = task_form(task)
     if values is None:
         values = task.proposed_data if task.delegation_state == "resolved" else task.form_values
     fields = form_fields(schema, values or {}, errors) if schema else []
@@ -213,7 +213,7 @@ def release(task_id):
 @login_required
 def complete(task_id):
     task = service.get_task(task_id)
-    schema = load_form(task.form) if task.form else {"properties": {}}
+    schema = task_form(task) or {"properties": {}}
     data = submitted_data(schema, request.form)
     try:
         done, _created = service.complete_task(task_id, actor(), data)

@@ -1,21 +1,18 @@
-"""Evaluating a DMN decision outside a process, e.g. for a nightly batch.
+"""Evaluating a DMN decision outside a process, e.g. for a nightly batch or a service handler.
 
-A decision that processes call is taken from the newest deployed definitions, so a designer's
-change applies to the batch exactly as it does to those processes. A decision no process calls
-(a batch-only schedule table) is read from PROCESSES_DIR.
+The table is a deployed one, never a folder's file: the version of an instance's process when the
+caller acts for an instance whose version holds the table, else the newest deployed version.
 """
 import json
 import re
 from functools import partial
-from pathlib import Path
-
-from flask import current_app
 
 from ..extensions import db
-from .definitions import latest_definitions, read_sources, read_xml
+from .artifacts import newest_files, newest_texts
+from .definitions import read_xml
 from .engine import Parser, script_engine
 from .lru import app_cache
-from .models import ProcessDefinition
+from .models import ProcessDefinition, ProcessInstance
 from .spiff_adapter import evaluate_decision
 
 MAX_REMEMBERED = 100_000  # answers kept per table; a batch over a large book repeats its facts a lot
@@ -38,39 +35,54 @@ class _Table:
         return dict(answer)
 
 
-def _candidate_files():
-    for definition in latest_definitions():
-        yield from definition.files.items()
-    yield from read_sources(current_app.config["PROCESSES_DIR"]).items()
-
-
 def _parse(decision_id, name, text):
     parser = Parser()
     parser.add_dmn_xml(read_xml(text), filename=name)
     return _Table(parser.get_engine(decision_id, None))
 
 
-def _find(decision_id):
+def _find(decision_id, files):
+    """The table of `decision_id` among {name: text}, or None."""
     marker = re.compile(rf'<(\w+:)?decision\b[^>]*\bid="{re.escape(decision_id)}"')
-    for name, text in _candidate_files():
+    for name, text in sorted(files.items()):
         if name.endswith(".dmn") and marker.search(text):
             return app_cache("decision_tables").get((decision_id, hash(text)),
                                                     partial(_parse, decision_id, name, text))
-    raise LookupError(f"no decision '{decision_id}' deployed or in the processes folder")
+    return None
+
+
+def _newest(decision_id):
+    found = _find(decision_id, newest_texts(["dmn"]))
+    if found is None:
+        raise LookupError(f"no decision '{decision_id}' deployed")
+    return found
+
+
+def _of_version(decision_id, definition_id):
+    files = db.session.execute(db.select(ProcessDefinition.files)
+                               .where(ProcessDefinition.id == definition_id)).scalar_one()
+    return _find(decision_id, files)
 
 
 def _catalogue():
-    """What the tables are read from, cheaply: the newest deployment and the folder's DMN files.
-    Definitions are only ever added, so a deployment always raises the newest id."""
-    newest = db.session.execute(db.select(db.func.max(ProcessDefinition.id))).scalar()
-    folder = Path(current_app.config["PROCESSES_DIR"])
-    return newest, str(folder), tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.dmn")))
+    """What the newest tables are, cheaply: each deployed DMN file's newest content hash."""
+    return tuple(sorted((name, row.content_hash) for name, row in newest_files(["dmn"]).items()))
 
 
-def decision(decision_id):
+def decision(decision_id, instance_id=None):
     """A function giving the outputs of the first matching rule for its data ({} when none matches).
 
+    With `instance_id`: the table of that instance's process version, when the version holds it.
     Look the table up once and call the function per row; rows with facts seen before, in this
     batch or an earlier one, are answered from memory until the table changes.
     """
-    return app_cache("decision_lookups").get((decision_id, _catalogue()), lambda: _find(decision_id)).decide
+    lookups = app_cache("decision_lookups")
+    if instance_id is not None:
+        definition = db.session.execute(db.select(ProcessDefinition.id, ProcessDefinition.content_hash)
+                                        .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
+                                        .where(ProcessInstance.id == instance_id)).one_or_none()
+        if definition is not None:
+            pinned = lookups.get((decision_id, tuple(definition)), lambda: _of_version(decision_id, definition.id))
+            if pinned is not None:
+                return pinned.decide
+    return lookups.get((decision_id, _catalogue()), lambda: _newest(decision_id)).decide

@@ -12,6 +12,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .. import clock
 from ..extensions import db
+from .artifacts import pinned_forms
 from .engine import Parser, serializer
 from .models import ProcessDefinition
 from .problems import explain
@@ -82,20 +83,14 @@ def files_hash(files):
     return digest.hexdigest()
 
 
-def is_deployed(process):
-    """Whether the newest stored version of the process has the same files, formatting aside."""
-    current = latest_definition(process.key)
-    return current is not None and files_hash(current.files) == process.content_hash
+def _process_files(folder, suffixes):
+    return sorted(p for p in Path(folder).glob("*") if p.is_file() and p.name.endswith(suffixes))
 
 
-def _process_files(folder):
-    return sorted(p for p in Path(folder).glob("*") if p.suffix in (".bpmn", ".dmn"))
-
-
-def read_sources(directory, names=None):
-    """{filename: text} of the BPMN and DMN files in a folder (or the named files and folders)."""
-    paths = [found for n in names for found in (_process_files(n) if Path(n).is_dir() else [Path(n)])] \
-        if names else _process_files(directory)
+def read_sources(directory, names=None, suffixes=(".bpmn", ".dmn")):
+    """{filename: text} of the files with these suffixes in a folder (or the named files and folders)."""
+    paths = [found for n in names for found in (_process_files(n, suffixes) if Path(n).is_dir() else [Path(n)])] \
+        if names else _process_files(directory, suffixes)
     return {p.name: p.read_text(encoding="utf-8", errors="replace") for p in paths}
 
 
@@ -229,13 +224,21 @@ def latest_definitions():
     ).scalars().all()
 
 
+def is_deployed(process, current):
+    """Whether `current` (a stored version, or None) already runs `process` with the newest deployed
+    forms; its files compared formatting aside."""
+    return current is not None and files_hash(current.files) == process.content_hash and \
+        current.form_versions == pinned_forms(process.summary)
+
+
 def store_versions(processes, deployed_by=None):
-    """Store a new version of each process whose files changed; return the new rows."""
+    """Store a new version of each process whose files or forms changed; return the new rows.
+    The forms must be deployed first: a version records the form versions it shows."""
     created = []
     for process in processes:
-        if is_deployed(process):
-            continue
         current = latest_definition(process.key)
+        if is_deployed(process, current):
+            continue
         spec_dict = {
             "spec": serializer.to_dict(process.spec),
             "subprocess_specs": {k: serializer.to_dict(v) for k, v in process.subprocess_specs.items()},
@@ -244,7 +247,7 @@ def store_versions(processes, deployed_by=None):
             key=process.key, name=process.name, version=(current.version + 1) if current else 1,
             content_hash=process.content_hash, files=process.files,
             spec_json=json.dumps(spec_dict), summary=process.summary,
-            deployed_by=deployed_by, deployed_at=clock.now(),
+            deployed_by=deployed_by, deployed_at=clock.now(), form_versions=pinned_forms(process.summary),
         )
         db.session.add(row)
         created.append(row)

@@ -16,6 +16,25 @@ class ProcessDefinition(db.Model):
     summary = db.Column(db.JSON, nullable=False)        # roles, start roles, user tasks, start form
     deployed_by = db.Column(db.String(64))
     deployed_at = db.Column(db.DateTime(timezone=True), nullable=False)
+    # {form file: version} of the deployed forms its user tasks show; an instance keeps them.
+    # None on versions deployed before forms were versioned: those show the newest form.
+    form_versions = db.Column(db.JSON)
+
+
+class DeployedFile(db.Model):
+    """One deployed version of a designer's file (BPMN, DMN, form or process tests): what is
+    deployed is read from here, never from the PROCESSES_DIR or FORMS_DIR folders."""
+    __tablename__ = "deployed_file"
+    __table_args__ = (db.UniqueConstraint("name", "version", name="uq_deployed_file_name_version"),
+                      db.Index("ix_deployed_file_name_hash", "name", "content_hash"))
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(255), nullable=False)
+    kind = db.Column(db.String(16), nullable=False)  # bpmn, dmn, form, scenarios
+    content = db.deferred(db.Column(db.Text, nullable=False))
+    content_hash = db.Column(db.String(64), nullable=False)
+    version = db.Column(db.Integer, nullable=False)
+    deployed_by = db.Column(db.String(64))
+    deployed_at = db.Column(db.DateTime(timezone=True), nullable=False)
 
 
 class ProcessInstance(db.Model):

@@ -3,8 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from app.deployment import DeployRefused, deploy_sources
-from app.workflow.definitions import read_sources
+from app.deployment import DeployRefused, deploy_sources, folder_sources
 
 from .helpers import APPROVE, COMPLETE_DOCUMENTS, act, apply, designer_edit, open_task
 
@@ -34,7 +33,7 @@ def lowered_threshold(app):
         assert {d.key for d in created} == {"loan_application", "loan_approval"}
     yield
     with app.app_context():
-        deploy_sources(read_sources(PROCESSES), "designer")
+        deploy_sources(folder_sources(PROCESSES), "designer")
 
 
 def test_lower_threshold_sends_fifty_thousand_to_risk_review(api, lowered_threshold):
@@ -59,7 +58,7 @@ def test_running_cases_keep_their_version(api, app):
         assert open_task(api, fresh, "risk_review")
     finally:
         with app.app_context():
-            deploy_sources(read_sources(PROCESSES), "designer")
+            deploy_sources(folder_sources(PROCESSES), "designer")
 
 
 def test_a_threshold_moved_under_its_scenarios_is_refused(app):

@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.close_of_business import run_cob_through
-from app.deployment import deploy_sources
-from app.workflow.definitions import read_sources
+from app.deployment import deploy_sources, folder_sources
 
 from .helpers import designer_edit, new_loan, open_task
 
@@ -28,7 +27,7 @@ def edited_tables(app):
         deploy_sources(sources, "designer")
     yield
     with app.app_context():
-        deploy_sources(read_sources(PROCESSES), "designer")
+        deploy_sources(folder_sources(PROCESSES), "designer")
 
 
 def test_thresholds_come_from_the_tables(app, api, fresh_dates, edited_tables):

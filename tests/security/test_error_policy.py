@@ -174,9 +174,9 @@ def test_the_deploy_at_start_up_logs_a_fault_as_an_error_with_its_traceback(app,
         DEPLOY_ON_START = True
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
 
-    def deploy_folder(deployed_by=None):
+    def import_new_files(deployed_by=None):
         raise failure
-    monkeypatch.setattr(deployment, "deploy_folder", deploy_folder)
+    monkeypatch.setattr(deployment, "import_new_files", import_new_files)
     serving = create_app(Serving())
     assert serving.test_client().get("/login").status_code == 200  # the versions deployed before still serve
     [record] = [r for r in caplog.records if r.name == "app" and r.levelno >= logging.WARNING]

@@ -3,7 +3,7 @@ import json
 import urllib.request
 from pathlib import Path
 
-from app.deployment import deploy_sources
+from app.deployment import deploy_sources, folder_sources
 from app.workflow.definitions import read_sources
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
@@ -32,4 +32,4 @@ def test_running_server_starts_new_cases_on_the_new_version(app, live_server):
         assert again["version"] == before["version"]
     finally:
         with app.app_context():
-            deploy_sources(read_sources(PROCESSES), "designer")
+            deploy_sources(folder_sources(PROCESSES), "designer")

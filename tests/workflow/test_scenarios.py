@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.deployment import DeployRefused, deploy_folder
+from app.deployment import DeployRefused, deploy_folder, deploy_sources, folder_sources
 from app.extensions import db
 from app.workflow.models import ProcessDefinition
 
@@ -211,9 +211,14 @@ def test_an_upload_sends_its_scenarios_along(api, deploy_folder_at):
                                       "returned for information, resubmitted, approved")]
         files[f"{stem}.scenarios.json"] = json.dumps(kept, ensure_ascii=False)
     response = api.post("/api/process-definitions", "process_designer", json={"files": files})
-    assert response.status_code == 201, response.get_json()
-    assert {d["key"] for d in response.get_json()["deployed"]} == {"loan_approval", "loan_application"}
-    assert (folder / "loan_approval.scenarios.json").read_text(encoding="utf-8") == files["loan_approval.scenarios.json"]
+    try:
+        assert response.status_code == 201, response.get_json()
+        assert {d["key"] for d in response.get_json()["deployed"]} == {"loan_approval", "loan_application"}
+        assert (folder / "loan_approval.scenarios.json").read_text(encoding="utf-8") == \
+            files["loan_approval.scenarios.json"]
+    finally:  # what runs is the deployed version, not a folder: the repository's files go back
+        with api.client.application.app_context():
+            deploy_sources(folder_sources(PROCESSES), "tests")
 
 
 def test_an_upload_name_outside_the_rule_is_named(api):

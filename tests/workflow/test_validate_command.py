@@ -103,3 +103,21 @@ def test_an_id_used_twice_is_named(runner, tmp_path):
     result = validate(runner, path)
     assert result.exit_code == 1
     assert "disbursement.bpmn: post_payout: a service operator has the same id as a diagram element" in result.output
+
+
+def test_a_missing_form_is_named_before_the_database_exists(tmp_path):
+    """A designer validates a fresh clone: no schema yet, and a form in neither folder nor database."""
+    from app import create_app
+    from app.extensions import db
+    from config import TestConfig
+
+    class Fresh(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    fresh = create_app(Fresh())
+    path = edited_copy(tmp_path, 'value="archive_decision.json"', 'value="missing_form.json"')
+    result = validate(fresh.test_cli_runner(), path)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "approve_loan_of_file: form missing_form.json cannot be read" in result.output
+    assert "run `flask --app wsgi db upgrade` first" in result.output
+    with fresh.app_context():
+        db.engine.dispose()
