@@ -18,6 +18,7 @@ from ..workflow.models import ProcessDefinition
 from ..workflow.positions import node_states
 from ..workflow.scenario_files import SUFFIX
 from .access import roles_required
+from .form_preview import preview
 from .pages import actor as auth_actor
 from .pages import bp
 
@@ -106,8 +107,18 @@ def edit_form(name):
         except DeployRefused as err:  # a broken form never replaces the working one
             problems = err.details.get("problems", [])
     forms = sorted(newest_files(["form"]))
-    return render_template("form_editor.html", name=name, text=text, problems=problems, saved=saved, forms=forms), \
-        422 if problems else 200
+    return render_template("form_editor.html", name=name, text=text, problems=problems, saved=saved, forms=forms,
+                           preview_html=preview(name, text)[0]), 422 if problems else 200
+
+
+@bp.route("/processes/forms/<name>/preview", methods=["POST"])
+@roles_required(*DESIGNERS)
+def form_preview(name):
+    """The editor's live preview of the JSON typed so far; nothing is saved."""
+    if not FORM_NAME.match(name) or name.endswith(SUFFIX):
+        abort(404)
+    html, problems = preview(name, str((request.get_json(silent=True) or {}).get("schema", "")))
+    return jsonify({"html": html, "problems": problems})
 
 
 @bp.route("/processes/<key>/nodes", methods=["GET", "POST"])

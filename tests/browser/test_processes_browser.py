@@ -1,4 +1,5 @@
 """In a real browser: /processes draws the diagram, and an instance's active node is marked."""
+import json
 import shutil
 
 import pytest
@@ -77,3 +78,27 @@ def test_the_modeler_deploys_no_new_version_without_a_change(page, live_server, 
         designer.close()
     assert said == unchanged
     assert versions() == before
+
+
+def test_the_form_editor_preview_follows_the_typing(page, live_server):
+    """A designer types a new field into a form's JSON: the preview beside it shows the input the
+    task page will show; a half-typed JSON names its problem and keeps the last good preview."""
+    designer = page.context.browser.new_context()
+    try:
+        tab = designer.new_page()
+        log_in(tab, live_server, "process_designer")
+        tab.goto(live_server + "/processes/forms/review_decision.json?lang=zh_CN")
+        assert tab.locator("#form-preview select[name=decision]").count() == 1
+        assert "预览" in tab.text_content("h2")
+        editor = tab.locator("textarea[name=schema]")
+        form = json.loads(editor.input_value())
+        form["properties"]["visit_date"] = {"type": "string", "format": "date", "title": "走访日期 Visit date"}
+        editor.fill(json.dumps(form, ensure_ascii=False, indent=2))
+        tab.wait_for_selector("#form-preview input[type=date][name=visit_date]")
+        assert "走访日期" in tab.text_content("#form-preview")
+        editor.fill('{"type": "object", "properties": ')
+        tab.wait_for_selector("#form-preview[data-state=stale]")
+        assert "is not JSON" in tab.text_content("#form-problems")
+        assert tab.locator("#form-preview input[name=visit_date]").count() == 1
+    finally:
+        designer.close()

@@ -57,6 +57,25 @@ def test_form_editor_refuses_an_invalid_schema(app):
     assert login(app, "cashier").get("/processes/forms/review_decision.json").status_code == 403
 
 
+def test_form_editor_previews_the_form_as_the_task_page_renders_it(app):
+    client = login(app, "process_designer")
+    page = client.get("/processes/forms/review_decision.json").get_data(as_text=True)
+    assert 'id="form-preview"' in page and 'name="decision"' in page  # the task page's own inputs, shown at once
+    typed = json.dumps({"type": "object", "required": ["visit_date"], "properties": {
+        "visit_date": {"type": "string", "format": "date", "title": "走访日期 Visit date"},
+        "outcome": {"enum": ["ok", "concern"], "enumNames": ["正常 Normal", "关注 Concern"], "title": "结论 Outcome"}}})
+    shown = client.post("/processes/forms/review_decision.json/preview", json={"schema": typed}).get_json()
+    assert shown["problems"] == []
+    assert 'type="date" name="visit_date"' in shown["html"] and "走访日期" in shown["html"]
+    assert "关注" in shown["html"] and '<span class="req">*</span>' in shown["html"]
+    broken = client.post("/processes/forms/review_decision.json/preview", json={"schema": '{"type": "object",'}).get_json()
+    assert broken["html"] == "" and "is not JSON" in broken["problems"][0]
+    assert schema_text(client.get("/processes/forms/review_decision.json").get_data(as_text=True)) == \
+        schema_text(page)  # a preview saves nothing
+    assert login(app, "cashier").post("/processes/forms/review_decision.json/preview",
+                                      json={"schema": typed}).status_code == 403
+
+
 def test_supervisor_page_shows_queues_and_bulk_reassigns(app, api):
     key = apply(api, "50000", term_months=12)["business_key"]
     task = open_task(api, key, "check_completeness")
