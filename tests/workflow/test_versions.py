@@ -1,0 +1,238 @@
+"""Versions (#12): what changed between two versions of a process, and moving running instances
+to the newer one. A small process of the test's own (tests/fixtures/versions), deployed under a
+key of each test's own, so no shipped process gets a new version."""
+import itertools
+import threading
+from pathlib import Path
+
+import pytest
+
+from app import process_versions
+from app.audit.models import AuditEvent
+from app.auth.models import Role, User
+from app.auth.service import hash_password
+from app.deployment import deploy_sources
+from app.extensions import db
+from app.inbox.models import HumanTask
+from app.workflow.models import ProcessInstance
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "versions"
+CLERK, CHECKER = "ver_clerk_a", "ver_checker_a"
+_keys = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def people(app):
+    with app.app_context():
+        if db.session.get(Role, "ver_clerk") is None:
+            clerk = Role(code="ver_clerk", name_zh="版本文员", name_en="Version clerk")
+            checker = Role(code="ver_checker", name_zh="版本复核", name_en="Version checker")
+            db.session.add_all([clerk, checker,
+                                User(username=CLERK, display_name=CLERK, password_hash=hash_password("demo"),
+                                     roles=[clerk]),
+                                User(username=CHECKER, display_name=CHECKER, password_hash=hash_password("demo"),
+                                     roles=[checker])])
+            db.session.commit()
+        db.session.remove()
+
+
+class Trial:
+    """One deployment of the trial process under a key of its own: v1, instances on it, then v2."""
+
+    def __init__(self, app, api):
+        self.app, self.api = app, api
+        self.key = f"version_trial_{next(_keys)}"
+
+    def deploy(self, version):
+        xml = (FIXTURES / f"version_trial_{version}.bpmn").read_text(encoding="utf-8")
+        with self.app.app_context():
+            created = deploy_sources({f"{self.key}.bpmn": xml.replace("version_trial", self.key)}, "designer")
+            assert [d.key for d in created] == [self.key]
+            db.session.remove()
+
+    def start(self, **data):
+        response = self.api.post("/api/process-instances", CLERK,
+                                 json={"process_key": self.key, "data": {"urgent": False, **data}})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    def instance(self, instance_id):
+        return self.api.get(f"/api/process-instances/{instance_id}", "supervisor").get_json()
+
+    def open_task(self, instance_id):
+        [task] = self.instance(instance_id)["active_tasks"]
+        return task
+
+    def complete(self, instance_id, user):
+        task = self.open_task(instance_id)
+        response = self.api.post(f"/api/tasks/{task['id']}/complete", user, json={"data": {}})
+        assert response.status_code == 200, response.get_json()
+        return task
+
+
+@pytest.fixture()
+def trial(app, api, people):
+    return Trial(app, api)
+
+
+def by_id(elements):
+    return {e["id"]: e for e in elements}
+
+
+def test_diff_names_what_was_added_removed_and_changed(trial, api):
+    trial.deploy("v1")
+    trial.deploy("v2")
+    response = api.get(f"/api/process-definitions/{trial.key}/versions/1/diff/2", "process_designer")
+    assert response.status_code == 200, response.get_json()
+    [process] = response.get_json()["processes"]
+    assert process["process"] == trial.key and process["status"] == "changed"
+    assert [e["id"] for e in process["added"]] == ["sign_off"]
+    assert [e["id"] for e in process["removed"]] == ["fast_track"]
+    changed = {e["id"]: {c["property"]: (c["before"], c["after"]) for c in e["changes"]} for e in process["changed"]}
+    assert changed["prepare"]["name"] == ("准备 Prepare", "准备材料 Prepare the papers")
+    assert changed["check"]["property:dueIn"] == ("P2D", "P3D")
+    assert changed["check"]["outgoing"] == ("archive", "sign_off")
+    assert changed["stamp"]["script"] == ("stamped = True", "stamped = True\nstamp_count = 1")
+    assert changed["route"]["condition:fast_track"] == ("urgent == True", "")
+    assert changed["route"]["condition:archive"] == ("", "bool(urgent)")
+    assert "start" not in changed and "done" not in changed
+    # Backwards too: what v2 added, v1 lacks.
+    back = api.get(f"/api/process-definitions/{trial.key}/versions/2/diff/1", "supervisor").get_json()
+    assert [e["id"] for e in back["processes"][0]["removed"]] == ["sign_off"]
+
+
+def test_diff_is_for_designers_and_supervisors_and_names_missing_versions(trial, api):
+    trial.deploy("v1")
+    path = f"/api/process-definitions/{trial.key}/versions/1/diff/2"
+    assert api.get(path, "process_designer").status_code == 404
+    assert api.get(path, "process_designer").get_json()["error"]["code"] == "not_found"
+    assert api.get(path, "loan_officer").status_code == 403
+    assert api.get(f"/api/process-definitions/{trial.key}/migration-preview?from=1&to=2", "cashier").status_code == 403
+
+
+def test_preview_then_migrate_moves_the_movable_and_refuses_one_at_a_removed_task(app, trial, api):
+    trial.deploy("v1")
+    at_prepare = trial.start()
+    at_fast_track = trial.start(urgent=True)
+    trial.complete(at_fast_track, CLERK)
+    at_check = trial.start()
+    trial.complete(at_check, CLERK)
+    at_archive = trial.start()
+    trial.complete(at_archive, CLERK)
+    trial.complete(at_archive, CHECKER)
+    assert trial.open_task(at_fast_track)["task_spec_id"] == "fast_track"
+    prepare_row = trial.open_task(at_prepare)
+    trial.deploy("v2")
+    with app.app_context():
+        untouched = db.session.get(ProcessInstance, at_fast_track)
+        untouched = (untouched.state, untouched.lock_version, untouched.definition_id)
+        db.session.remove()
+
+    preview = api.get(f"/api/process-definitions/{trial.key}/migration-preview?from=1&to=2", "supervisor")
+    assert preview.status_code == 200, preview.get_json()
+    rows = {r["id"]: r for r in preview.get_json()["instances"]}
+    assert set(rows) == {at_prepare, at_fast_track, at_check, at_archive}
+    assert [w["id"] for w in rows[at_prepare]["lands_at"]] == ["prepare"]
+    assert [w["id"] for w in rows[at_check]["lands_at"]] == ["check"]
+    assert [w["id"] for w in rows[at_archive]["lands_at"]] == ["archive"]
+    assert all(rows[i]["movable"] for i in (at_prepare, at_check, at_archive))
+    refused = rows[at_fast_track]
+    assert not refused["movable"] and refused["lands_at"] == []
+    assert [w["id"] for w in refused["waiting_now"]] == ["fast_track"]
+    [reason] = refused["reasons"]
+    assert reason["code"] == "waiting_at_removed" and reason["element"] == "fast_track"
+    assert "fast_track" in reason["message"] and "version 2 removes" in reason["message"]
+
+    response = api.post(f"/api/process-definitions/{trial.key}/migrate", "process_designer",
+                        json={"from": 1, "to": 2, "instance_ids": [at_prepare, at_fast_track, at_check, at_archive]})
+    assert response.status_code == 200, response.get_json()
+    result = response.get_json()
+    assert sorted(r["id"] for r in result["moved"]) == sorted([at_prepare, at_check, at_archive])
+    assert [r["id"] for r in result["refused"]] == [at_fast_track] and result["conflicts"] == []
+
+    for moved in (at_prepare, at_check, at_archive):
+        assert trial.instance(moved)["version"] == 2
+    assert trial.instance(at_fast_track)["version"] == 1
+    # The waiting task keeps its inbox row (and whoever holds it), with the new version's name.
+    row = trial.open_task(at_prepare)
+    assert row["id"] == prepare_row["id"] and row["name"] == "准备材料 Prepare the papers"
+    with app.app_context():
+        instance = db.session.get(ProcessInstance, at_fast_track)
+        assert (instance.state, instance.lock_version, instance.definition_id) == untouched
+        events = db.session.execute(db.select(AuditEvent).where(
+            AuditEvent.action == "process_migrated", AuditEvent.subject == trial.key)).scalars().all()
+        assert sorted(e.instance_id for e in events) == sorted([at_prepare, at_check, at_archive])
+        assert {(e.actor, e.before["version"], e.after["version"]) for e in events} == {("process_designer", 1, 2)}
+        assert {e.instance_id: e.before["waiting"] for e in events}[at_check] == ["check"]
+        db.session.remove()
+
+    # The moved instances go on as version 2 has it: the check now leads to the new sign-off.
+    trial.complete(at_check, CHECKER)
+    assert trial.open_task(at_check)["task_spec_id"] == "sign_off"
+    trial.complete(at_archive, CLERK)
+    assert trial.instance(at_archive)["status"] == "completed"
+    # A second preview lists only what is left on version 1.
+    again = api.get(f"/api/process-definitions/{trial.key}/migration-preview?from=1&to=2", "supervisor").get_json()
+    assert [r["id"] for r in again["instances"]] == [at_fast_track]
+
+
+def test_migrate_refuses_in_the_documented_shapes(trial, api):
+    trial.deploy("v1")
+    waiting = trial.start(urgent=True)
+    trial.complete(waiting, CLERK)
+    trial.deploy("v2")
+    url = f"/api/process-definitions/{trial.key}/migrate"
+    only_refused = api.post(url, "supervisor", json={"from": 1, "to": 2, "instance_ids": [waiting]})
+    assert only_refused.status_code == 422
+    assert "fast_track" in only_refused.get_json()["error"]["details"]["instance_ids"][0]
+    backwards = api.post(url, "supervisor", json={"from": 2, "to": 1, "instance_ids": [waiting]})
+    assert backwards.status_code == 422 and "to" in backwards.get_json()["error"]["details"]
+    stranger = api.post(url, "supervisor", json={"from": 1, "to": 2, "instance_ids": [waiting + 10_000]})
+    assert stranger.status_code == 422 and "instance_ids" in stranger.get_json()["error"]["details"]
+    missing = api.post(url, "supervisor", json={"from": 1, "instance_ids": [waiting]})
+    assert missing.status_code == 422 and "to" in missing.get_json()["error"]["details"]
+    assert api.post(url, "loan_officer", json={"from": 1, "to": 2, "instance_ids": [waiting]}).status_code == 403
+    assert api.post(f"/api/process-definitions/{trial.key}/migrate", "supervisor",
+                    json={"from": 1, "to": 9, "instance_ids": [waiting]}).status_code == 404
+
+
+def test_a_completion_during_the_move_wins_and_the_move_is_409(app, trial, api, monkeypatch):
+    trial.deploy("v1")
+    waiting = trial.start()
+    trial.complete(waiting, CLERK)
+    task = trial.open_task(waiting)
+    assert task["task_spec_id"] == "check"
+    trial.deploy("v2")
+    token = api.token(CHECKER)
+    completion = []
+    original = process_versions.versions.migrate
+
+    def migrate_while_someone_completes(workflow, new_specs, to_version):
+        landing = original(workflow, new_specs, to_version)
+
+        def complete():  # another request, on its own session, commits first
+            client = app.test_client()
+            completion.append(client.post(f"/api/tasks/{task['id']}/complete", json={"data": {}},
+                                          headers={"Authorization": f"Bearer {token}"}).status_code)
+        worker = threading.Thread(target=complete)
+        worker.start()
+        worker.join()
+        return landing
+
+    monkeypatch.setattr(process_versions.versions, "migrate", migrate_while_someone_completes)
+    response = api.post(f"/api/process-definitions/{trial.key}/migrate", "supervisor",
+                        json={"from": 1, "to": 2, "instance_ids": [waiting]})
+    assert completion == [200]
+    assert response.status_code == 409, response.get_json()
+    assert response.get_json()["error"]["code"] == "conflict"
+    # The completion's step stands, on version 1: the check led to the archive, not the new sign-off.
+    instance = trial.instance(waiting)
+    assert instance["version"] == 1
+    assert [t["task_spec_id"] for t in instance["active_tasks"]] == ["archive"]
+    with app.app_context():
+        assert db.session.execute(db.select(AuditEvent).where(
+            AuditEvent.action == "process_migrated", AuditEvent.instance_id == waiting)).first() is None
+        rows = db.session.execute(db.select(HumanTask.task_spec_id, HumanTask.status).where(
+            HumanTask.instance_id == waiting).order_by(HumanTask.id)).all()
+        assert [tuple(r) for r in rows] == [("prepare", "completed"), ("check", "completed"), ("archive", "open")]
+        db.session.remove()
