@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, diff_dependenci
 from SpiffWorkflow.util.task import TaskState
 
 from .engine import dump_state, load_state, serializer
+from .spiff_adapter import internal_data, set_internal_data
 
 WAITING_STATES = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 # Serialized keys that say nothing a designer changed (the engine's own bookkeeping).
@@ -158,6 +159,25 @@ def _workflow_diffs(workflow, new_spec, new_subs):
     return top, subs
 
 
+def _timer_values(workflow):
+    """{task id: (its event's expression, when it fires)} of the waiting events that know when."""
+    kept = {}
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        value = internal_data(task, "event_value")
+        if value is not None:
+            kept[task.id] = (getattr(getattr(task.task_spec, "event_definition", None), "expression", None), value)
+    return kept
+
+
+def _restore_timers(workflow, kept):
+    """migrate_workflow resets waiting events, so a duration timer would count again from the move: a
+    timer whose expression the new version keeps fires when it would have; a changed one counts anew."""
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        expression = getattr(getattr(task.task_spec, "event_definition", None), "expression", None)
+        if task.id in kept and kept[task.id][0] == expression:
+            set_internal_data(task, event_value=kept[task.id][1])
+
+
 def migrate(workflow, new_specs, to_version):
     """Move `workflow` (changed in place) onto `new_specs`; a Landing with where it waits afterwards,
     or with the reasons it cannot move (then the workflow must be thrown away, not saved)."""
@@ -178,11 +198,13 @@ def migrate(workflow, new_specs, to_version):
                     f"it waits at {task.task_spec.bpmn_id or task.task_spec.name}, which version {to_version} removes"))
     if landing.reasons:
         return landing
+    timers = _timer_values(workflow)
     try:
         migrate_workflow(top, workflow, new_spec)
         for entry in subs.values():
             migrate_workflow(entry[2], entry[0], entry[1])
         workflow.subprocess_specs = dict(new_subs)
+        _restore_timers(workflow, timers)
     except Exception as err:  # noqa: BLE001 - whatever the engine cannot move is a reason, not a crash
         landing.reasons.append(_reason("engine", message=f"the engine cannot move it: {err}"))
         return landing

@@ -37,16 +37,16 @@ def people(app):
 
 
 class Trial:
-    """One deployment of the trial process under a key of its own: v1, instances on it, then v2."""
+    """One deployment of a trial process under a key of its own: v1, instances on it, then v2."""
 
-    def __init__(self, app, api):
-        self.app, self.api = app, api
-        self.key = f"version_trial_{next(_keys)}"
+    def __init__(self, app, api, process="version_trial"):
+        self.app, self.api, self.process = app, api, process
+        self.key = f"{process}_{next(_keys)}"
 
     def deploy(self, version):
-        xml = (FIXTURES / f"version_trial_{version}.bpmn").read_text(encoding="utf-8")
+        xml = (FIXTURES / f"{self.process}_{version}.bpmn").read_text(encoding="utf-8")
         with self.app.app_context():
-            created = deploy_sources({f"{self.key}.bpmn": xml.replace("version_trial", self.key)}, "designer")
+            created = deploy_sources({f"{self.key}.bpmn": xml.replace(self.process, self.key)}, "designer")
             assert [d.key for d in created] == [self.key]
             db.session.remove()
 
@@ -73,10 +73,6 @@ class Trial:
 @pytest.fixture()
 def trial(app, api, people):
     return Trial(app, api)
-
-
-def by_id(elements):
-    return {e["id"]: e for e in elements}
 
 
 def test_diff_names_what_was_added_removed_and_changed(trial, api):
@@ -176,11 +172,47 @@ def test_preview_then_migrate_moves_the_movable_and_refuses_one_at_a_removed_tas
     assert [r["id"] for r in again["instances"]] == [at_fast_track]
 
 
+def test_a_waiting_timer_keeps_its_time_unless_the_new_version_changes_it(app, api, people):
+    trial = Trial(app, api, "timed_trial")
+    trial.deploy("v1")
+    waiting = trial.start()
+
+    def next_timer():
+        with app.app_context():
+            moment = db.session.get(ProcessInstance, waiting).next_timer_at
+            db.session.remove()
+            return moment
+
+    due = next_timer()
+    assert due is not None and trial.instance(waiting)["active_tasks"] == []
+    trial.deploy("v2")  # the task after the timer renamed, the timer as it was
+    url = f"/api/process-definitions/{trial.key}/migrate"
+    preview = api.get(f"/api/process-definitions/{trial.key}/migration-preview?from=1&to=2", "supervisor").get_json()
+    [row] = preview["instances"]
+    assert [(w["id"], w["manual"]) for w in row["lands_at"]] == [("cool_off", False)]
+    assert api.post(url, "supervisor", json={"from": 1, "to": 2, "instance_ids": [waiting]}).status_code == 200
+    assert next_timer() == due
+    trial.deploy("v3")  # the timer waits three days instead of two
+    diff = api.get(f"/api/process-definitions/{trial.key}/versions/2/diff/3", "supervisor").get_json()
+    [changed] = diff["processes"][0]["changed"]
+    assert changed["id"] == "cool_off"
+    assert [(c["property"], c["before"], c["after"]) for c in changed["changes"]] == [
+        ("event:expression", '"P2D"', '"P3D"')]
+    assert api.post(url, "supervisor", json={"from": 2, "to": 3, "instance_ids": [waiting]}).status_code == 200
+    assert next_timer() > due  # counted anew, three days from the move
+
+
 def test_migrate_refuses_in_the_documented_shapes(trial, api):
     trial.deploy("v1")
     waiting = trial.start(urgent=True)
     trial.complete(waiting, CLERK)
+    passed = trial.start(urgent=True)
+    trial.complete(passed, CLERK)
+    trial.complete(passed, CHECKER)
     trial.deploy("v2")
+    preview = api.get(f"/api/process-definitions/{trial.key}/migration-preview?from=1&to=2", "supervisor").get_json()
+    [reason] = {r["id"]: r for r in preview["instances"]}[passed]["reasons"]
+    assert (reason["code"], reason["element"]) == ("passed_removed", "fast_track")
     url = f"/api/process-definitions/{trial.key}/migrate"
     only_refused = api.post(url, "supervisor", json={"from": 1, "to": 2, "instance_ids": [waiting]})
     assert only_refused.status_code == 422
@@ -236,3 +268,57 @@ def test_a_completion_during_the_move_wins_and_the_move_is_409(app, trial, api, 
             HumanTask.instance_id == waiting).order_by(HumanTask.id)).all()
         assert [tuple(r) for r in rows] == [("prepare", "completed"), ("check", "completed"), ("archive", "open")]
         db.session.remove()
+
+
+def page_client(app, username, lang):
+    client = app.test_client()
+    assert client.post("/login", data={"username": username, "password": "demo"}).status_code == 302
+    client.get(f"/?lang={lang}")
+    return client
+
+
+def test_the_pages_show_changes_and_the_move_in_words_in_both_languages(app, trial):
+    trial.deploy("v1")
+    waiting_at_removed = trial.start(urgent=True)
+    trial.complete(waiting_at_removed, CLERK)
+    movable = trial.start()
+    trial.deploy("v2")
+    zh, en = page_client(app, "process_designer", "zh_CN"), page_client(app, "supervisor", "en")
+
+    process_page = zh.get(f"/processes/{trial.key}").get_data(as_text=True)
+    assert f"/processes/{trial.key}/versions/compare" in process_page and "迁移运行中的实例" in process_page
+
+    page = zh.get(f"/processes/{trial.key}/versions/compare?from=1&to=2").get_data(as_text=True)
+    for words in ("版本差异", "新增", "签批", "删除", "加急审核", "修改", "扩展属性 截止时间", "P3D", "通向 archive 的条件",
+                  "脚本", "名称", "准备材料"):
+        assert words in page, words
+    assert "property:dueIn" not in page and "Sign off" not in page
+    page = en.get(f"/processes/{trial.key}/versions/compare?from=1&to=2").get_data(as_text=True)
+    for words in ("Changes between versions", "Added", "Sign off", "Removed", "Fast track", "Property Due time",
+                  "Condition of the flow to archive", "Prepare the papers"):
+        assert words in page, words
+    assert "签批" not in page
+
+    page = zh.get(f"/processes/{trial.key}/versions/migrate?from=1&to=2").get_data(as_text=True)
+    assert "无法迁移" in page and "它正停在“加急审核”，新版本删除了该节点。" in page and "waiting_at_removed" not in page
+    page = en.get(f"/processes/{trial.key}/versions/migrate?from=1&to=2").get_data(as_text=True)
+    assert "Cannot move" in page and "It waits at Fast track, which the new version removes." in page
+    assert f'value="{movable}"' in page and f'value="{waiting_at_removed}"' not in page
+
+    done = zh.post(f"/processes/{trial.key}/versions/migrate",
+                   data={"from": 1, "to": 2, "instance_ids": [str(movable), str(waiting_at_removed)]},
+                   follow_redirects=True).get_data(as_text=True)
+    assert "已将 1 个实例迁移到版本 2。" in done
+    assert f"实例 {waiting_at_removed} 仍留在版本 1：它正停在“加急审核”" in done
+    assert trial.instance(movable)["version"] == 2 and trial.instance(waiting_at_removed)["version"] == 1
+
+
+def test_the_pages_are_for_designers_and_supervisors(app, trial):
+    trial.deploy("v1")
+    officer = page_client(app, "loan_officer", "zh_CN")
+    assert officer.get(f"/processes/{trial.key}/versions/compare?from=1&to=1").status_code == 403
+    assert officer.post(f"/processes/{trial.key}/versions/migrate", data={"from": 1, "to": 2}).status_code == 403
+    assert "/versions/compare" not in officer.get(f"/processes/{trial.key}").get_data(as_text=True)
+    designer = page_client(app, "process_designer", "en")
+    assert designer.get("/processes/no_such_process/versions/compare").status_code == 404
+    assert designer.get(f"/processes/{trial.key}/versions/compare?from=1&to=7").status_code == 404
