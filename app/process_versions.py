@@ -10,8 +10,8 @@ from .audit import record_event
 from .auth.service import find_user
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .extensions import db
-from .inbox.models import HumanTask
-from .inbox.sync import sync_tasks
+from .inbox.models import HumanTask, HumanTaskRole
+from .inbox.sync import node_config, refresh_claimable, sync_tasks
 from .transaction import transactional
 from .workflow import runtime, versions
 from .workflow.models import ProcessDefinition, ProcessInstance
@@ -105,14 +105,27 @@ class _Refused(Exception):
 
 
 def _refresh_open_rows(instance, workflow):
-    """Rows of tasks that wait on in the new version take its name and form."""
+    """Rows of tasks that wait on in the new version take its name, form and roles (its lane, unless
+    the node's configuration names roles); who holds one keeps it, its due time stays."""
     ready = {str(t.id): t for t in runtime.ready_user_tasks(workflow)}
+    requeued = []
     for row in db.session.execute(db.select(HumanTask).where(
             HumanTask.instance_id == instance.id, HumanTask.status == "open")).scalars():
         task = ready.get(row.task_guid)
-        if task is not None:
-            row.name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
-            row.form = runtime.task_properties(task).get("formJsonSchemaFilename")
+        if task is None:
+            continue
+        row.name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+        row.form = runtime.task_properties(task).get("formJsonSchemaFilename")
+        config = node_config(row.process_key, row.task_spec_id)
+        wanted = set((config.roles if config and config.roles else None) or [runtime.task_lane(task)]) - {None, ""}
+        if wanted and wanted != set(row.role_codes):
+            for role in [r for r in row.roles if r.role not in wanted]:
+                row.roles.remove(role)
+            row.roles += [HumanTaskRole(role=code, created_at=row.created_at, due_at=row.due_at)
+                          for code in sorted(wanted - set(row.role_codes))]
+            requeued.append(row.id)
+    db.session.flush()
+    refresh_claimable(db.session.connection(), requeued)
 
 
 @transactional

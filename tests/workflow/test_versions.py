@@ -88,6 +88,7 @@ def test_diff_names_what_was_added_removed_and_changed(trial, api):
     changed = {e["id"]: {c["property"]: (c["before"], c["after"]) for c in e["changes"]} for e in process["changed"]}
     assert changed["prepare"]["name"] == ("准备 Prepare", "准备材料 Prepare the papers")
     assert changed["check"]["property:dueIn"] == ("P2D", "P3D")
+    assert changed["archive"]["lane"] == ("ver_clerk", "ver_checker")
     assert changed["check"]["outgoing"] == ("archive", "sign_off")
     assert changed["stamp"]["script"] == ("stamped = True", "stamped = True\nstamp_count = 1")
     assert changed["route"]["condition:fast_track"] == ("urgent == True", "")
@@ -153,6 +154,10 @@ def test_preview_then_migrate_moves_the_movable_and_refuses_one_at_a_removed_tas
     # The waiting task keeps its inbox row (and whoever holds it), with the new version's name.
     row = trial.open_task(at_prepare)
     assert row["id"] == prepare_row["id"] and row["name"] == "准备材料 Prepare the papers"
+    # A task whose lane the new version changed goes to the new lane's queue.
+    assert trial.open_task(at_archive)["roles"] == ["ver_checker"]
+    assert at_archive in [t["instance_id"] for t in api.get(
+        f"/api/tasks?scope=role&process_key={trial.key}", CHECKER).get_json()["items"]]
     with app.app_context():
         instance = db.session.get(ProcessInstance, at_fast_track)
         assert (instance.state, instance.lock_version, instance.definition_id) == untouched
@@ -166,7 +171,7 @@ def test_preview_then_migrate_moves_the_movable_and_refuses_one_at_a_removed_tas
     # The moved instances go on as version 2 has it: the check now leads to the new sign-off.
     trial.complete(at_check, CHECKER)
     assert trial.open_task(at_check)["task_spec_id"] == "sign_off"
-    trial.complete(at_archive, CLERK)
+    trial.complete(at_archive, CHECKER)
     assert trial.instance(at_archive)["status"] == "completed"
     # A second preview lists only what is left on version 1.
     again = api.get(f"/api/process-definitions/{trial.key}/migration-preview?from=1&to=2", "supervisor").get_json()
