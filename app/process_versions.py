@@ -18,6 +18,7 @@ from .workflow.models import ProcessDefinition, ProcessInstance
 
 OPEN = ("running", "waiting")
 MAX_INSTANCES = 500  # one request moves at most this many instances
+PREVIEW_PAGE = 100   # instances a preview page loads
 
 
 def handles_versions(user):
@@ -63,11 +64,13 @@ def _pair_for_moving(key, a, b):
     return old, new
 
 
-def _open_instances(old, instance_ids=None):
-    query = db.select(ProcessInstance).where(ProcessInstance.definition_id == old.id,
-                                             ProcessInstance.status.in_(OPEN))
-    if instance_ids is not None:
-        query = query.where(ProcessInstance.id.in_(instance_ids))
+def _open_instances_query(old):
+    return db.select(ProcessInstance).where(ProcessInstance.definition_id == old.id,
+                                            ProcessInstance.status.in_(OPEN))
+
+
+def _open_instances(old, instance_ids):
+    query = _open_instances_query(old).where(ProcessInstance.id.in_(instance_ids))
     return db.session.execute(query.order_by(ProcessInstance.id)).scalars().all()
 
 
@@ -85,17 +88,20 @@ def _entry(instance, waiting_now, landing):
             "lands_at": landing.waiting, "reasons": landing.reasons}
 
 
-def migration_preview(key, a, b, actor):
-    """Every running instance of version a, where it waits and where it would wait on version b,
-    or why it cannot move. Nothing is changed."""
+def migration_preview(key, a, b, actor, page=1, per_page=PREVIEW_PAGE):
+    """The running instances of version a, a page at a time (each is loaded and moved in memory):
+    where each waits and where it would wait on version b, or why it cannot move. Nothing is changed."""
     _require(actor)
     old, new = _pair_for_moving(key, a, b)
+    query = _open_instances_query(old)
+    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar()
     rows = []
-    for instance in _open_instances(old):
+    for instance in db.session.execute(query.order_by(ProcessInstance.id).offset((page - 1) * per_page)
+                                       .limit(per_page)).scalars():
         workflow, waiting_now, landing = _plan(instance, new)
         rows.append(_entry(instance, waiting_now, landing))
     db.session.rollback()  # what loading touched is thrown away
-    return {"key": key, "from": a, "to": b, "instances": rows}
+    return {"key": key, "from": a, "to": b, "instances": rows, "total": total, "page": page, "per_page": per_page}
 
 
 class _Refused(Exception):

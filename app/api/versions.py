@@ -72,16 +72,25 @@ class InstanceLanding(Schema):
     reasons = fields.List(fields.Nested(Reason))
 
 
-class PreviewArgs(Schema):
+class VersionChoice(Schema):
     from_ = fields.Int(data_key="from", required=True, validate=VERSION)
     to = fields.Int(required=True, validate=VERSION)
 
 
+class PreviewArgs(VersionChoice):
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Int(load_default=process_versions.PREVIEW_PAGE,
+                          validate=validate.Range(min=1, max=process_versions.MAX_INSTANCES))
+
+
 class PreviewSchema(VersionPair):
     instances = fields.List(fields.Nested(InstanceLanding))
+    total = fields.Int(metadata={"description": "running instances of version `from` in all"})
+    page = fields.Int()
+    per_page = fields.Int()
 
 
-class MigrateRequest(PreviewArgs):
+class MigrateRequest(VersionChoice):
     instance_ids = fields.List(fields.Int(validate=validate.Range(min=1, max=MAX_ID)), required=True,
                                validate=validate.Length(min=1, max=process_versions.MAX_INSTANCES))
 
@@ -109,7 +118,8 @@ def version_diff(key, a, b):
 @blp.response(200, PreviewSchema)
 def migration_preview(args, key):
     """Each running instance of version `from`: where it waits, where it would wait on `to`, or why it cannot move."""
-    return process_versions.migration_preview(key, args["from_"], args["to"], current_actor())
+    return process_versions.migration_preview(key, args["from_"], args["to"], current_actor(),
+                                              args["page"], args["per_page"])
 
 
 @blp.route("/process-definitions/<key>/migrate", methods=["POST"])

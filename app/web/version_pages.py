@@ -104,9 +104,10 @@ def version_migrate(key):
                     flash(_("Instance %(id)d changed meanwhile and was not moved; try again.", id=entry["id"]),
                           "error")
             return redirect(url_for("web.version_migrate", key=key, **{"from": a, "to": b}))
-        preview = None
+        preview, page = None, max(request.args.get("page", 1, type=int), 1)
         if b > a:
-            preview = migration_preview(key, a, b, actor())
+            preview = migration_preview(key, a, b, actor(), page)
+        pages = max(-(-preview["total"] // preview["per_page"]), 1) if preview else 1
         return render_template("version_migrate.html", key=key, numbers=numbers, a=a, b=b, preview=preview,
-                               reason_text=reason_text)
+                               reason_text=reason_text, page=page, pages=pages)
     return _page_of(view)

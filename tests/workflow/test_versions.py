@@ -129,7 +129,10 @@ def test_preview_then_migrate_moves_the_movable_and_refuses_one_at_a_removed_tas
     preview = api.get(f"/api/process-definitions/{trial.key}/migration-preview?from=1&to=2", "supervisor")
     assert preview.status_code == 200, preview.get_json()
     rows = {r["id"]: r for r in preview.get_json()["instances"]}
-    assert set(rows) == {at_prepare, at_fast_track, at_check, at_archive}
+    assert set(rows) == {at_prepare, at_fast_track, at_check, at_archive} and preview.get_json()["total"] == 4
+    paged = api.get(f"/api/process-definitions/{trial.key}/migration-preview?from=1&to=2&page=2&per_page=3",
+                    "supervisor").get_json()
+    assert [r["id"] for r in paged["instances"]] == [max(rows)] and paged["total"] == 4
     assert [w["id"] for w in rows[at_prepare]["lands_at"]] == ["prepare"]
     assert [w["id"] for w in rows[at_check]["lands_at"]] == ["check"]
     assert [w["id"] for w in rows[at_archive]["lands_at"]] == ["archive"]
@@ -175,7 +178,7 @@ def test_preview_then_migrate_moves_the_movable_and_refuses_one_at_a_removed_tas
     assert trial.instance(at_archive)["status"] == "completed"
     # A second preview lists only what is left on version 1.
     again = api.get(f"/api/process-definitions/{trial.key}/migration-preview?from=1&to=2", "supervisor").get_json()
-    assert [r["id"] for r in again["instances"]] == [at_fast_track]
+    assert [r["id"] for r in again["instances"]] == [at_fast_track] and again["total"] == 1
 
 
 def test_a_waiting_timer_keeps_its_time_unless_the_new_version_changes_it(app, api, people):
@@ -335,6 +338,7 @@ def test_the_pages_show_changes_and_the_move_in_words_in_both_languages(app, tri
 
     page = zh.get(f"/processes/{trial.key}/versions/migrate?from=1&to=2").get_data(as_text=True)
     assert "无法迁移" in page and "它正停在“加急审核”，新版本删除了该节点。" in page and "waiting_at_removed" not in page
+    assert "版本 1 共有 2 个运行中的实例。" in page
     page = en.get(f"/processes/{trial.key}/versions/migrate?from=1&to=2").get_data(as_text=True)
     assert "Cannot move" in page and "It waits at Fast track, which the new version removes." in page
     assert f'name="instance_ids" value="{movable}"' in page
