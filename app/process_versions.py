@@ -156,11 +156,9 @@ def _move_one(instance_id, old_id, new_id, actor):
     return _entry(instance, waiting_now, landing)
 
 
-def migrate_instances(key, a, b, instance_ids, actor):
-    """Move the chosen instances of version a to version b, each in its own transaction.
-
-    {moved, refused, conflicts}; 422 when none moved because each was refused, 409 when none moved
-    and one lost a race."""
+def move_instances(key, a, b, instance_ids, actor):
+    """Move the chosen instances of version a to version b, each in its own transaction:
+    {moved, refused, conflicts}, whatever moved."""
     _require(actor)
     old, new = _pair_for_moving(key, a, b)
     ids = list(dict.fromkeys(instance_ids))
@@ -183,7 +181,14 @@ def migrate_instances(key, a, b, instance_ids, actor):
             refused.append(refusal.entry)
         except Conflict as err:
             conflicts.append({"id": instance_id, "message": err.message})
-    result = {"key": key, "from": a, "to": b, "moved": moved, "refused": refused, "conflicts": conflicts}
+    return {"key": key, "from": a, "to": b, "moved": moved, "refused": refused, "conflicts": conflicts}
+
+
+def migrate_instances(key, a, b, instance_ids, actor):
+    """move_instances for the API: 422 when none moved because each was refused, 409 when none moved
+    and one lost a race."""
+    result = move_instances(key, a, b, instance_ids, actor)
+    moved, refused, conflicts = result["moved"], result["refused"], result["conflicts"]
     if not moved and conflicts:
         raise Conflict("someone else changed the instance first; nothing was moved; reload and try again",
                        {"conflicts": conflicts, "refused": [r["id"] for r in refused]})

@@ -7,7 +7,7 @@ from ..errors import AppError
 from ..process_versions import (
     compare_versions,
     handles_versions,
-    migrate_instances,
+    move_instances,
     migration_preview,
     version_numbers,
 )
@@ -61,6 +61,17 @@ def _pair(key):
     return numbers, a, b
 
 
+def _tell(result, a, b):
+    """What a move did, a message per instance that stayed."""
+    if result["moved"]:
+        flash(_("%(count)d instance(s) moved to version %(version)d.", count=len(result["moved"]), version=b), "ok")
+    for entry in result["refused"]:
+        flash(_("Instance %(id)d stays on version %(version)d: %(reason)s", id=entry["id"], version=a,
+                reason=" ".join(reason_text(r) for r in entry["reasons"])), "error")
+    for entry in result["conflicts"]:
+        flash(_("Instance %(id)d changed meanwhile and was not moved; try again.", id=entry["id"]), "error")
+
+
 def _page_of(view):
     try:
         return view()
@@ -88,21 +99,15 @@ def version_migrate(key):
         numbers, a, b = _pair(key)
         if request.method == "POST":
             chosen = [int(i) for i in request.form.getlist("instance_ids") if i.isdigit()]
-            try:
-                result = migrate_instances(key, a, b, chosen, actor())
-            except AppError as err:
-                if err.status == 404:
-                    abort(404)
-                flash_refusal(err)
+            if not chosen:
+                flash(_("Choose at least one instance to move."), "error")
             else:
-                flash(_("%(count)d instance(s) moved to version %(version)d.", count=len(result["moved"]), version=b),
-                      "ok")
-                for entry in result["refused"]:
-                    flash(_("Instance %(id)d stays on version %(version)d: %(reason)s", id=entry["id"], version=a,
-                            reason=" ".join(reason_text(r) for r in entry["reasons"])), "error")
-                for entry in result["conflicts"]:
-                    flash(_("Instance %(id)d changed meanwhile and was not moved; try again.", id=entry["id"]),
-                          "error")
+                try:
+                    _tell(move_instances(key, a, b, chosen, actor()), a, b)
+                except AppError as err:
+                    if err.status == 404:
+                        abort(404)
+                    flash_refusal(err)
             return redirect(url_for("web.version_migrate", key=key, **{"from": a, "to": b}))
         preview, page = None, max(request.args.get("page", 1, type=int), 1)
         if b > a:

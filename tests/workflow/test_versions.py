@@ -350,6 +350,13 @@ def test_the_pages_show_changes_and_the_move_in_words_in_both_languages(app, tri
     assert "已将 1 个实例迁移到版本 2。" in done
     assert f"实例 {waiting_at_removed} 仍留在版本 1：它正停在“加急审核”" in done
     assert trial.instance(movable)["version"] == 2 and trial.instance(waiting_at_removed)["version"] == 1
+    nothing = en.post(f"/processes/{trial.key}/versions/migrate", data={"from": 1, "to": 2},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Choose at least one instance to move." in nothing
+    refused_only = en.post(f"/processes/{trial.key}/versions/migrate",
+                           data={"from": 1, "to": 2, "instance_ids": [str(waiting_at_removed)]},
+                           follow_redirects=True).get_data(as_text=True)
+    assert f"Instance {waiting_at_removed} stays on version 1: It waits at Fast track" in refused_only
 
 
 def test_the_pages_are_for_designers_and_supervisors(app, trial):
