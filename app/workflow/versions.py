@@ -216,7 +216,7 @@ def migrate(workflow, new_specs, to_version):
             landing.reasons.append(_reason(code, task, (
                 f"it has been through {where}, which version {to_version} removes" if code == "passed_removed"
                 else f"its planned path goes through {where}, which version {to_version} removes")))
-    landing.reasons = list({(r["code"], r.get("element")): r for r in landing.reasons}.values())
+    landing.reasons = list({(r["code"], r.get("element"), r.get("process")): r for r in landing.reasons}.values())
     if not landing.reasons:
         try:  # what will be saved must read back on the new version's specs
             load_state(dump_state(workflow), new_specs)

@@ -238,6 +238,23 @@ def test_an_instance_waiting_in_a_called_process_moves_with_it(app, api, people)
     assert trial.open_task(waiting)["task_spec_id"] == "wrap_up"
 
 
+def test_an_instance_running_a_called_process_the_new_version_drops_stays(app, api, people):
+    trial = Trial(app, api, "call_trial")
+    trial.deploy("v1")
+    waiting = trial.start()
+    trial.deploy("other")  # the call activity now calls another process
+    diff = api.get(f"/api/process-definitions/{trial.key}/versions/1/diff/2", "process_designer").get_json()
+    statuses = {p["process"]: p["status"] for p in diff["processes"]}
+    assert statuses[f"{trial.key}_child"] == "removed" and statuses[f"{trial.key}_other"] == "added"
+    preview = api.get(f"/api/process-definitions/{trial.key}/migration-preview?from=1&to=2", "supervisor").get_json()
+    [entry] = preview["instances"]
+    assert not entry["movable"]
+    assert ("process_removed", f"{trial.key}_child") in [(r["code"], r.get("process")) for r in entry["reasons"]]
+    refused = api.post(f"/api/process-definitions/{trial.key}/migrate", "supervisor",
+                       json={"from": 1, "to": 2, "instance_ids": [waiting]})
+    assert refused.status_code == 422 and trial.instance(waiting)["version"] == 1
+
+
 def test_migrate_refuses_in_the_documented_shapes(trial, api):
     trial.deploy("v1")
     waiting = trial.start(urgent=True)
