@@ -74,8 +74,10 @@ def init_api(app):
         processes,
         supervision,
         tasks,
+        versions,
     )
-    for module in (auth_routes, processes, designer, tasks, supervision, incidents, customers, loans, documents):
+    for module in (auth_routes, processes, designer, tasks, supervision, incidents, customers, loans, documents,
+                   versions):
         csrf.exempt(module.blp)  # token-authenticated: no cookies, so no CSRF
         api.register_blueprint(module.blp, url_prefix="/api")
     register_error_handlers(app)

@@ -34,6 +34,7 @@ def init_web(app):
         pages,
         product_pages,
         supervisor_pages,
+        version_pages,
         words,
     )
 

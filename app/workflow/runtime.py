@@ -179,3 +179,12 @@ def signal(instance, workflow, name, actor=None):
     _run_engine(instance, workflow, actor, lambda: workflow.send_event(BpmnEvent(SignalEventDefinition(name))))
     _save(instance, workflow)
     return True
+
+
+def move_to_version(instance, workflow, definition, actor=None):
+    """Point an instance whose workflow was moved onto another version's specs at that version and
+    save it; engine work the new version left ready (a script where a task was) runs now."""
+    instance.definition = definition
+    if workflow.get_tasks(state=TaskState.READY, manual=False):
+        _run_engine(instance, workflow, actor, lambda: None)
+    _save(instance, workflow)
