@@ -1,6 +1,9 @@
 """The studio in a real browser: a designer sets a task's due time and form and a lane's role in the
 properties panel, deploys, and the next case's tasks follow; the panel speaks Chinese and English."""
+import json
+import urllib.request
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +11,7 @@ from app.deployment import deploy_folder
 from tests.browser.test_processes_browser import CHROMIUM, logged_in_tab
 from tests.loans.helpers import APPROVE, COMPLETE_DOCUMENTS, act, apply, open_task, payout
 
+SHIPPED = Path(__file__).resolve().parents[2] / "processes"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (run-tests.sh installs it)")
 
 
@@ -17,11 +21,22 @@ def designer(live_server):
 
 
 @pytest.fixture()
-def shipped_afterwards(app):
-    """Whatever the studio deployed, the shipped processes are the newest versions again afterwards."""
+def shipped_afterwards(live_server, app):
+    """Whatever the studio deployed, the shipped file is back in the live server's folder and the
+    shipped processes are the newest versions again afterwards."""
     yield
+    token = call(live_server, "/api/auth/token", {"username": "process_designer", "password": "demo"})["token"]
+    shipped = {"disbursement.bpmn": (SHIPPED / "disbursement.bpmn").read_text(encoding="utf-8")}
+    call(live_server, "/api/process-definitions", {"files": shipped}, token)
     with app.app_context():
         deploy_folder("tests")
+
+
+def call(server, path, body, token=None):
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(server + path, data=json.dumps(body).encode(), headers=headers, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
 
 
 def open_studio(tab, server, key, language):
@@ -81,3 +96,27 @@ def test_due_time_form_and_role_set_in_the_panel_reach_new_tasks(designer, live_
     assert (due_at - created_at).days == 4
     act(api, key, "prepare_payout", "branch_manager", payout("50000"))
     assert open_task(api, key, "check_payout")["form_name"] == "approval_decision.json"
+
+
+def test_the_panel_shows_what_the_files_say(designer, live_server):
+    """A service task's handler and its parameters, a gateway flow's condition, a timer's expression."""
+    open_studio(designer, live_server, "collection_escalation", "en")
+    designer.click('.djs-element[data-element-id="record_call"]')
+    assert designer.input_value("#bio-properties-panel-spiff-handler") == "record_collection_contact"
+    assert designer.input_value("#bio-properties-panel-spiff-parameter-channel") == "'phone'"
+    assert designer.input_value("#bio-properties-panel-spiff-resultVariable") == "call_record"
+    designer.click('.djs-element[data-element-id="phone_deadline"]', force=True)
+    assert designer.input_value("#bio-properties-panel-spiff-timer-kind") == "timeDuration"
+    assert designer.input_value("#bio-properties-panel-spiff-timer-value") == '"P3D"'
+    open_studio(designer, live_server, "disbursement", "en")
+    designer.click('.djs-element[data-element-id="f_payout_approved"]', force=True)
+    assert designer.input_value("#bio-properties-panel-spiff-condition-expression") == 'decision == "approve"'
+
+
+def test_every_shipped_process_saves_back_unchanged(designer, live_server):
+    """Our moddle descriptor writes the extensions as the files have them: no edit, no new version."""
+    for path in sorted(SHIPPED.glob("*.bpmn")):
+        open_studio(designer, live_server, path.stem, "en")
+        designer.click("#deploy-button")
+        designer.wait_for_selector("#deploy-status.flash")
+        assert designer.text_content("#deploy-status") == "No change: no new version was made.", path.name

@@ -277,6 +277,56 @@ function Condition(props) {
   });
 }
 
+function timerOf(element) {
+  return (getBusinessObject(element).get("eventDefinitions") || []).find((d) => is(d, "bpmn:TimerEventDefinition"));
+}
+
+const TIMER_KINDS = ["timeDuration", "timeDate", "timeCycle"];
+
+function timerKind(timer) {
+  return TIMER_KINDS.find((kind) => timer.get(kind) !== undefined) || "";
+}
+
+function TimerKind(props) {
+  const { element, id, words } = props;
+  const { modeling, moddle } = useServices();
+  return h(SelectEntry, {
+    element, id, label: words.timerKind,
+    getValue: () => timerKind(timerOf(element)),
+    setValue: (kind) => {
+      const timer = timerOf(element);
+      const old = timerKind(timer);
+      const changes = { timeDuration: undefined, timeDate: undefined, timeCycle: undefined };
+      if (kind) {
+        changes[kind] = moddle.create("bpmn:FormalExpression", { body: old ? timer.get(old).body : "" });
+        changes[kind].$parent = timer;
+      }
+      modeling.updateModdleProperties(element, timer, changes);
+    },
+    getOptions: () => [{ value: "", label: "—" }, { value: "timeDuration", label: words.timeDuration },
+      { value: "timeDate", label: words.timeDate }, { value: "timeCycle", label: words.timeCycle }],
+  });
+}
+
+function TimerValue(props) {
+  const { element, id, words } = props;
+  const { modeling } = useServices();
+  const debounce = useService("debounceInput");
+  return h(TextFieldEntry, {
+    element, id, label: words.timerValue, description: words.timerHint, debounce,
+    getValue: () => {
+      const timer = timerOf(element);
+      const kind = timerKind(timer);
+      return kind ? timer.get(kind).body || "" : "";
+    },
+    setValue: (value) => {
+      const timer = timerOf(element);
+      const kind = timerKind(timer);
+      if (kind) modeling.updateModdleProperties(element, timer.get(kind), { body: value || "" });
+    },
+  });
+}
+
 // ---- groups --------------------------------------------------------------------------------
 
 function entry(id, component, isEdited, extra) {
@@ -358,6 +408,11 @@ function groupsFor(element, config) {
       entry("spiff-calledElement", CalledProcess, isSelectEntryEdited, common),
     ] });
   }
+  if (timerOf(element)) {
+    const entries = [entry("spiff-timer-kind", TimerKind, isSelectEntryEdited, common)];
+    if (timerKind(timerOf(element))) entries.push(entry("spiff-timer-value", TimerValue, isTextFieldEntryEdited, common));
+    groups.push({ id: "spiff-timer", label: words.timerGroup, component: Group, entries });
+  }
   if (isFromGateway(element)) {
     groups.push({ id: "spiff-condition", label: words.conditionGroup, component: Group, entries: [
       entry("spiff-condition-expression", Condition, isTextAreaEntryEdited, common),
@@ -377,8 +432,10 @@ function groupsFor(element, config) {
 export default function SpiffPropertiesProvider(propertiesPanel, studioConfig) {
   this.getGroups = function (element) {
     return function (groups) {
-      // Ours right after "General", before documentation and the rest.
+      // Ours right after "General", before documentation and the rest; our timer group replaces
+      // bpmn-js's (which reads the value as a literal, where the engine evaluates an expression).
       const ours = groupsFor(element, studioConfig);
+      groups = groups.filter((g) => g.id !== "timer");
       const at = groups.findIndex((g) => g.id === "general") + 1;
       groups.splice(at, 0, ...ours);
       return groups;
