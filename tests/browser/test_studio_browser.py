@@ -51,14 +51,15 @@ def select_lane(tab, lane_id):
     lane.click(position={"x": box["width"] - 40, "y": 15})
 
 
-@pytest.mark.parametrize("language, group, role_label", [
-    ("zh_CN", "任务设置", "泳道角色"),
-    ("en", "Task settings", "Role of the lane"),
+@pytest.mark.parametrize("language, kind, group, role_label", [
+    ("zh_CN", "用户任务", "任务设置", "泳道角色"),
+    ("en", "User Task", "Task settings", "Role of the lane"),
 ])
-def test_the_panel_speaks_the_users_language(designer, live_server, language, group, role_label):
+def test_the_panel_speaks_the_users_language(designer, live_server, language, kind, group, role_label):
     open_studio(designer, live_server, "disbursement", language)
     designer.click('.djs-element[data-element-id="prepare_payout"]')
     designer.wait_for_selector('[data-group-id="group-spiff-task"]')
+    assert designer.text_content(".bio-properties-panel-header-type") == kind
     assert designer.text_content('[data-group-id="group-spiff-task"] .bio-properties-panel-group-header-title') == group
     select_lane(designer, "Lane_cashier")
     designer.wait_for_selector('[data-group-id="group-spiff-role"]')
