@@ -33,6 +33,7 @@ def init_web(app):
         loan_pages,
         pages,
         product_pages,
+        studio,
         supervisor_pages,
         version_pages,
         words,

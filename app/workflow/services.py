@@ -51,6 +51,11 @@ def registered_services():
     return set(_handlers)
 
 
+def registered_handler(name):
+    """The function registered as `name` (KeyError when none is): the studio reads its parameters."""
+    return _handlers[name]
+
+
 def current_step():
     return _current_step.get()
 

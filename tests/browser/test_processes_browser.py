@@ -18,18 +18,22 @@ def log_in(tab, server, username):
     tab.wait_for_url(server + "/")
 
 
-@pytest.fixture(scope="module")
-def page(live_server):
-    server = live_server
+def logged_in_tab(server, username):
+    """A Chromium tab logged in as `username`, for a module fixture to `yield from`."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
         tab = browser.new_page()
-        log_in(tab, server, "supervisor")
+        log_in(tab, server, username)
         yield tab
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(live_server):
+    yield from logged_in_tab(live_server, "supervisor")
 
 
 def test_processes_page_draws_the_diagram(page, live_server, tmp_path):
