@@ -11,7 +11,7 @@ from flask_babel import get_locale
 
 from ..auth.models import Role
 from ..extensions import db
-from ..inbox.forms import forms_dir
+from ..workflow.artifacts import newest_files
 from ..workflow.definitions import latest_definitions
 from ..workflow.services import registered_handler, registered_services
 from .access import roles_required
@@ -37,7 +37,7 @@ def studio_choices():
     roles = db.session.execute(db.select(Role).order_by(Role.code)).scalars().all()
     return {
         "roles": [{"code": r.code, "name": r.name_zh if chinese else r.name_en} for r in roles],
-        "forms": sorted(p.name for p in forms_dir().glob("*.json")),
+        "forms": sorted(newest_files(["form"])),  # the deployed forms, which tasks show
         "services": [handler_description(name) for name in sorted(registered_services())],
         "processes": [{"key": d.key, "name": d.name} for d in latest_definitions()],
     }
