@@ -27,6 +27,7 @@ def init_web(app):
         business_pages,
         case_pages,
         customer_pages,
+        decision_pages,
         designer_pages,
         i18n,
         incident_pages,

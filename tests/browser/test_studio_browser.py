@@ -25,8 +25,14 @@ def shipped_afterwards(live_server, app):
     """Whatever the studio deployed, the shipped file is back in the live server's folder and the
     shipped processes are the newest versions again afterwards."""
     yield
+    restore_shipped(live_server, app, "disbursement.bpmn")
+
+
+def restore_shipped(live_server, app, name):
+    """Deploy the shipped file through the live server (which writes it into its folder), then the
+    shipped processes from the test run's folder."""
     token = call(live_server, "/api/auth/token", {"username": "process_designer", "password": "demo"})["token"]
-    shipped = {"disbursement.bpmn": (SHIPPED / "disbursement.bpmn").read_text(encoding="utf-8")}
+    shipped = {name: (SHIPPED / name).read_text(encoding="utf-8")}
     call(live_server, "/api/process-definitions", {"files": shipped}, token)
     with app.app_context():
         deploy_folder("tests")

@@ -2,33 +2,8 @@
 (function () {
   "use strict";
 
-  function statusOf(el, body) {
-    // The page's own words (data-said-*), in the user's language; the problems name file and element.
-    if (body.error) {
-      var problems = (body.error.details || {}).problems || [];
-      return ["flash error", problems.length ? el.dataset.saidRefused + " " + problems.join(" | ") : body.error.message];
-    }
-    if (body.deployed.length) {
-      return ["flash ok", el.dataset.saidDeployed + " " + body.deployed.map(function (d) { return d.key + " v" + d.version; }).join(", ")];
-    }
-    return ["flash ok", el.dataset.saidUnchanged];
-  }
-
   function deploy(el, modeler) {
-    var status = document.getElementById("deploy-status");
-    modeler.saveXML({ format: true }).then(function (result) {
-      var files = {};
-      files[el.dataset.filename] = result.xml;
-      return fetch(el.dataset.deployUrl, {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": el.dataset.csrf },
-        body: JSON.stringify({ files: files })
-      });
-    }).then(function (response) { return response.json(); }).then(function (body) {
-      var said = statusOf(el, body);
-      status.className = said[0];
-      status.textContent = said[1];
-    });
+    DeployFiles.deploy(el, modeler.saveXML({ format: true }).then(function (result) { return result.xml; }));
   }
 
   function showStudio(el) {
