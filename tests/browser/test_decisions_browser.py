@@ -56,3 +56,15 @@ def test_a_cell_edited_in_the_table_is_deployed_with_the_processes_using_it(desi
     designer.click("#deploy-button")
     designer.wait_for_selector("#deploy-status:has-text('No change: no new version was made.')")
     assert newest(app, "loan_approval") == approval_before + 1
+
+
+@pytest.mark.parametrize("language, hit_policy, first, when", [
+    ("zh_CN", "命中策略：", "首个命中", "当"),
+    ("en", "Hit policy:", "First", "When"),
+])
+def test_the_table_speaks_the_users_language(designer, live_server, language, hit_policy, first, when):
+    designer.goto(f"{live_server}/processes/decisions/approval_levels.dmn?lang={language}")
+    designer.wait_for_selector("[data-rendered=true] .tjs-table")
+    assert designer.text_content(".hit-policy .dms-label").strip() == hit_policy
+    assert first in designer.text_content(".hit-policy")
+    assert designer.text_content("th.input-cell .clause").strip() == when

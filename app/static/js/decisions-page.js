@@ -3,7 +3,8 @@
   "use strict";
 
   function showDecisions(el) {
-    var editor = Decisions.create({ container: el });
+    var words = JSON.parse(document.getElementById("decisions-words").textContent);
+    var editor = Decisions.create({ container: el, words: words });
     document.getElementById("deploy-button").addEventListener("click", function () {
       DeployFiles.deploy(el, editor.saveXML({ format: true }).then(function (result) { return result.xml; }));
     });

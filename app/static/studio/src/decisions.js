@@ -19,5 +19,17 @@ class DecisionsEditor extends EditingManager {
   }
 }
 
-// options: container (element the table is drawn in).
-window.Decisions = { create: (options) => new DecisionsEditor({ container: options.container }) };
+// dmn-js asks `translate` for its own words (When, Then, Hit policy …): the page gives them.
+function wordsModule(words) {
+  const translate = (template, replacements) => (words[template] || template)
+    .replace(/{([^}]+)}/g, (all, key) => (replacements && key in replacements ? replacements[key] : all));
+  return { translate: ["value", translate] };
+}
+
+// options: container (element the table is drawn in), words ({English: the user's language}).
+function createDecisions(options) {
+  const modules = { additionalModules: [wordsModule(options.words || {})] };
+  return new DecisionsEditor({ container: options.container, decisionTable: modules, literalExpression: modules });
+}
+
+window.Decisions = { create: createDecisions };
