@@ -32,3 +32,15 @@ def test_decision_pages_are_for_designers_and_known_tables(app):
     assert designer.get("/processes/decisions/loan_approval.bpmn").status_code == 404
     assert designer.get("/processes").status_code == 200
     assert 'href="/processes/decisions"' not in login(app, "supervisor").get("/processes").get_data(as_text=True)
+
+
+def test_a_broken_table_is_refused_and_keeps_its_version(app):
+    from app.workflow.artifacts import file_text, newest_version
+    with app.app_context():
+        before, text = newest_version("approval_levels.dmn"), file_text("approval_levels.dmn")
+    client = login(app, "process_designer")
+    broken = text.replace('<decision id="approval_levels"', '<decision id="approval_levels_renamed"')
+    response = client.post("/processes/deploy", json={"files": {"approval_levels.dmn": broken}})
+    assert response.status_code == 422 and response.get_json()["error"]["details"]["problems"]
+    with app.app_context():
+        assert newest_version("approval_levels.dmn") == before
