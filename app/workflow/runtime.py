@@ -19,6 +19,7 @@ from .engine import ExactServiceTask, build_specs, dump_state, load_state, scrip
 from .lru import app_cache
 from .models import ProcessInstance
 from .services import HandlerFailed, Step, running_step
+from .spiff_adapter import failing_task_spec, is_date_timer
 from .task_data import storage_problem
 from .timers import next_timer_at
 
@@ -86,10 +87,14 @@ def _run_engine(instance, workflow, actor, action):
 
 def process_error(err):
     """The ProcessError naming where a designer's file made the engine fail. Engine errors name
-    their task; others (a timer value that does not parse) do not."""
-    task_spec = getattr(err, "task_spec", None)
+    their task; for others (a timer value that does not parse) it is found in the traceback."""
+    task_spec = getattr(err, "task_spec", None) or failing_task_spec(err)
     where = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", "")
-    return ProcessError(f"the process stopped at {where or 'a step'}: {err}", {"element": [where or ""]})
+    reason = str(err)
+    if is_date_timer(task_spec) and isinstance(err, TypeError):  # a duration compared with a moment
+        reason = ('its date timer\'s expression gave no date and time: write one such as '
+                  '"2026-12-31T09:00:00+08:00", or make it a duration timer for a value such as "P1D"')
+    return ProcessError(f"the process stopped at {where or 'a step'}: {reason}", {"element": [where or ""]})
 
 
 def process_specs(definition):

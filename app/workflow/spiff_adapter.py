@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
+from SpiffWorkflow.task import Task
 
 
 class ExactServiceTask(ServiceTask):
@@ -54,6 +55,23 @@ def share_specs(process_specs):
                 child = process_spec.task_specs[task_spec.task_spec]
                 if not child.completed_event.is_connected(task_spec.merge_child):
                     child.completed_event.connect(task_spec.merge_child)
+
+
+def failing_task_spec(err):
+    """The spec of the task whose code raised `err` when the engine did not attach it: a timer's
+    evaluation raises bare errors. SpiffWorkflow names the task it works on `my_task` throughout."""
+    found, trace = None, err.__traceback__
+    while trace is not None:
+        task = trace.tb_frame.f_locals.get("my_task")
+        if isinstance(task, Task):
+            found = task.task_spec
+        trace = trace.tb_next
+    return found
+
+
+def is_date_timer(task_spec):
+    definition = getattr(task_spec, "event_definition", None)
+    return isinstance(definition, spiff_timer.TimeDateEventDefinition)
 
 
 _clock = {"provider": None}

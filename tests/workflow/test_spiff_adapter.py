@@ -31,6 +31,8 @@ def test_the_private_names_the_adapter_uses_exist():
     assert spiff_timer.datetime.now  # the module reads `datetime` as a global, which the clock replaces
     assert callable(Task._get_internal_data) and callable(Task._set_internal_data)
     assert callable(MultiInstanceTask._instances)
+    # failing_task_spec finds the task a bare error came from by SpiffWorkflow's name for it
+    assert "my_task" in spiff_timer.TimeDateEventDefinition.has_fired.__code__.co_varnames
 
 
 def _waiting_timer_workflow():

@@ -48,3 +48,21 @@ def test_work_done_in_time_never_escalates(app, api, escalating_process, move_cl
         fire_due_timers()
     final = api.get(f"/api/process-instances/{instance['id']}", "supervisor").get_json()
     assert final["status"] == "completed" and final["active_tasks"] == []
+
+
+def test_a_date_timer_given_a_duration_is_named_with_what_to_write(app, api):
+    """A designer turns the duration timer into a date timer and keeps "P1D": the start is refused
+    naming the timer and what a date timer takes, not a comparison between a dict and a datetime."""
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        '<bpmn:timeDuration>"P1D"</bpmn:timeDuration>', '<bpmn:timeDate>"P1D"</bpmn:timeDate>').replace(
+        'id="escalating_review"', 'id="escalating_review_by_date"')
+    assert "timeDate" in text and "escalating_review_by_date" in text
+    with app.app_context():
+        deploy_sources({"escalating_review_by_date.bpmn": text}, "tests")
+    refused = api.post("/api/process-instances", "loan_officer",
+                       json={"process_key": "escalating_review_by_date", "data": {}})
+    assert refused.status_code == 422
+    error = refused.get_json()["error"]
+    assert error["details"]["element"] == ["too_slow"]
+    assert "date timer" in error["message"] and "2026-12-31T09:00:00+08:00" in error["message"]
+    assert "dict" not in error["message"]
