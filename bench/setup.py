@@ -4,7 +4,8 @@ import os
 import tempfile
 
 
-def bench_app(database, prefix):
+def bench_app(database, prefix, process=None):
+    """The app on a fresh database; `process` (a BPMN file of bench/processes) deployed too."""
     os.environ["DATABASE_URL"] = database or f"sqlite:///{tempfile.mkdtemp(prefix=prefix)}/bench.sqlite3"
     os.environ.setdefault("SCHEDULER_ENABLED", "false")
     os.environ.setdefault("DEPLOY_ON_START", "false")
@@ -24,6 +25,9 @@ def bench_app(database, prefix):
         upgrade()
         seed_demo()
         deploy_folder("bench")
+        if process is not None:
+            from app.deployment import deploy_sources
+            deploy_sources({process.name: process.read_text(encoding="utf-8")}, "bench")
     return app
 
 

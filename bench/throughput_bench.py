@@ -83,11 +83,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     add_database_option(parser)
     args = parser.parse_args()
-    app = bench_app(args.database, "throughput-bench-")
+    app = bench_app(args.database, "throughput-bench-", PROCESS)
     with app.app_context():
-        from app.deployment import deploy_sources
         from app.extensions import db
-        deploy_sources({PROCESS.name: PROCESS.read_text(encoding="utf-8")}, "bench")
         database, dialect = app.config["SQLALCHEMY_DATABASE_URI"], db.engine.dialect.name
         db.engine.dispose()
     server, port = serve(database, args.workers)

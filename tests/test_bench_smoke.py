@@ -43,3 +43,9 @@ def test_the_throughput_bench_runs_cases_through_a_server_without_errors():
     found = re.search(r"(\d+) one-task cases in [\d.]+ s .*: [\d.]+ cases/s, (\d+) errors", output)
     assert found and int(found[1]) > 0 and found[2] == "0", output
     assert len(figure_rows(output)) == 3
+
+
+def test_the_long_case_bench_follows_one_case_day_by_day():
+    output = run_bench("bench.long_case_bench", "--days", "4")
+    assert re.search(r"stored state: day 1 [\d.]+ KB, day 4 [\d.]+ KB", output), output
+    assert len(figure_rows(output)) == 2

@@ -21,7 +21,7 @@ from . import dmn_schema
 from .bounds import BOUNDED
 from .sandbox import SandboxEnvironment
 from .services import HandlerFailed
-from .spiff_adapter import ExactServiceTask, encode_state, share_specs
+from .spiff_adapter import ExactServiceTask, encode_state, lift_task_depth_limit, share_specs
 
 
 class Parser(SpiffBpmnParser):
@@ -67,6 +67,7 @@ def _decimal_to_dict(value):
 
 
 serializer = _make_serializer()
+lift_task_depth_limit()
 script_engine = ScriptEngine(environment=SandboxEnvironment())
 
 

@@ -14,7 +14,9 @@ from types import SimpleNamespace
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
+from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskIterator
 
 
 class ExactServiceTask(ServiceTask):
@@ -55,6 +57,20 @@ def share_specs(process_specs):
                 child = process_spec.task_specs[task_spec.task_spec]
                 if not child.completed_event.is_connected(task_spec.merge_child):
                     child.completed_event.connect(task_spec.merge_child)
+
+
+UNBOUNDED_DEPTH = 10 ** 9
+
+
+def lift_task_depth_limit():
+    """SpiffWorkflow's task iterators stop at depth 1000 unless told otherwise, and the engine never
+    tells them: each round of a loop nests its tasks a level deeper, so a case that has gone round
+    a few hundred times (a daily call for most of a year) has its waiting task out of sight, and
+    the engine takes the case for completed. The default depth becomes unbounded."""
+    for iterator in (TaskIterator, BpmnTaskIterator):
+        defaults = list(iterator.__init__.__defaults__)
+        defaults[1] = UNBOUNDED_DEPTH  # (end_at_spec, max_depth, …)
+        iterator.__init__.__defaults__ = tuple(defaults)
 
 
 def failing_task_spec(err):

@@ -4,6 +4,7 @@ Each private name the adapter relies on is checked to exist, and each contact is
 so an upgrade that moves one fails here rather than somewhere in a running process. No other
 module of the app may touch those names.
 """
+import inspect
 import re
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -114,3 +115,27 @@ def test_workflows_sharing_built_specs_merge_each_loop_once(app):
             workflow.do_engine_steps()
             results.append(workflow.last_task.data["doubled"])
     assert results == [[2, 4, 6], [20, 40]]
+
+
+def test_a_case_that_goes_round_a_loop_for_a_year_keeps_its_waiting_task(app):
+    """Each round nests the task tree a level deeper; SpiffWorkflow's iterators stopped at depth
+    1000, so after about 330 rounds the waiting task went out of sight and the case counted as
+    completed (a daily collection call would have ended itself in its ninth month)."""
+    from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
+    from SpiffWorkflow.util.task import TaskIterator
+    from SpiffWorkflow.util.task import TaskState
+
+    from app.workflow.runtime import new_workflow
+    for iterator in (TaskIterator, BpmnTaskIterator):  # the adapter sets the second default, max_depth
+        assert list(inspect.signature(iterator.__init__).parameters)[3] == "max_depth"
+    parser = Parser()
+    parser.add_bpmn_file(str(ROOT / "tests" / "fixtures" / "generic" / "contact_loop.bpmn"))
+    with app.app_context():
+        workflow = new_workflow(parser.get_spec("contact_loop"), {}, {"contacts": 0, "days": 400})
+        workflow.do_engine_steps()
+        for _ in range(399):
+            waiting = workflow.get_tasks(state=TaskState.READY, manual=True)
+            assert len(waiting) == 1 and not workflow.is_completed()
+            waiting[0].run()
+            workflow.do_engine_steps()
+        assert workflow.get_tasks(state=TaskState.READY, manual=True)[0].data["contacts"] == 399
