@@ -129,11 +129,13 @@ def scenario_problems(processes, scenarios=None):
     scenarios = scenarios or {}
     problems = []
     for process in processes:
+        if is_deployed(process, latest_definition(process.key)):
+            continue
         name = scenario_file_for(process.spec.file)
         text = scenarios.get(name)
         if text is None:
             text = file_text(name)
-        if is_deployed(process, latest_definition(process.key)) or text is None:
+        if text is None:
             continue
         outcomes, file_problems = run_file(process, Path(name), text)
         problems += file_problems + [Problem(name, o.name, "; ".join(o.problems)) for o in outcomes if not o.passed]

@@ -92,12 +92,17 @@ def deploy_from_browser():
     return jsonify({"deployed": [{"key": d.key, "version": d.version} for d in created]})
 
 
+def _require_form_name(name):
+    """A form's file name, or 404 (a process-test file is no form)."""
+    if not FORM_NAME.match(name) or name.endswith(SUFFIX):
+        abort(404)
+
+
 @bp.route("/processes/forms/<name>", methods=["GET", "POST"])
 @roles_required(*DESIGNERS)
 def edit_form(name):
     """The deployed form's source; saving deploys it as a new version (refused while broken)."""
-    if not FORM_NAME.match(name) or name.endswith(SUFFIX):
-        abort(404)
+    _require_form_name(name)
     text, problems, saved = file_text(name) or "{}", [], False
     if request.method == "POST":
         text = request.form.get("schema", "")
@@ -115,8 +120,7 @@ def edit_form(name):
 @roles_required(*DESIGNERS)
 def form_preview(name):
     """The editor's live preview of the JSON typed so far; nothing is saved."""
-    if not FORM_NAME.match(name) or name.endswith(SUFFIX):
-        abort(404)
+    _require_form_name(name)
     html, problems = preview(name, str((request.get_json(silent=True) or {}).get("schema", "")))
     return jsonify({"html": html, "problems": problems})
 

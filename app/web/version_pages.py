@@ -106,7 +106,7 @@ def version_migrate(key):
                     _tell(move_instances(key, a, b, chosen, actor()), a, b)
                 except AppError as err:
                     if err.status == 404:
-                        abort(404)
+                        raise  # _page_of answers with the 404 page
                     flash_refusal(err)
             return redirect(url_for("web.version_migrate", key=key, **{"from": a, "to": b}))
         preview, page = None, max(request.args.get("page", 1, type=int), 1)

@@ -47,7 +47,7 @@ class ScenarioFileError(ValueError):
 
 
 def scenario_file_for(bpmn_name):
-    """`loan_approval.bpmn` -> `loan_approval.scenarios.json`."""
+    """`review.bpmn` -> `review.scenarios.json`."""
     return Path(bpmn_name).name.removesuffix(".bpmn") + SUFFIX
 
 
